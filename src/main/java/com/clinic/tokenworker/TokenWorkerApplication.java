@@ -1,0 +1,11 @@
+package com.clinic.tokenworker;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * Spring context of the worker. The process entry point is {@code cli.Main}, which picks a command first and
+ * only then decides whether a Spring context (and a database) is needed at all.
+ */
+@SpringBootApplication
+public class TokenWorkerApplication {
+}
