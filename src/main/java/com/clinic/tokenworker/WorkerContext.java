@@ -1,0 +1,48 @@
+package com.clinic.tokenworker;
+
+import com.clinic.tokenworker.config.TokenWorkerProperties;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts the Spring context for commands that need the database. Properties and clock are validated and chosen
+ * before this point and handed in as beans; the same path serves the CLI and the tests, so tests exercise the
+ * real wiring (several contexts against one database are several workers).
+ */
+public final class WorkerContext {
+
+    private WorkerContext() {
+    }
+
+    public static ConfigurableApplicationContext start(TokenWorkerProperties properties, Clock clock,
+                                                       DatabaseTarget database, Map<String, Object> extraProperties,
+                                                       Class<?>... extraSources) {
+        Map<String, Object> springProperties = new HashMap<>();
+        springProperties.put("spring.datasource.url", database.url());
+        if (database.username() != null) {
+            springProperties.put("spring.datasource.username", database.username());
+        }
+        if (database.password() != null) {
+            springProperties.put("spring.datasource.password", database.password());
+        }
+        // Call threads, the step's own connection, claims, Quartz and Bucket4j all draw from this pool.
+        springProperties.put("spring.datasource.hikari.maximum-pool-size", properties.concurrency() + 6);
+        springProperties.putAll(extraProperties);
+        Class<?>[] sources = new Class<?>[extraSources.length + 1];
+        sources[0] = TokenWorkerApplication.class;
+        System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
+        return new SpringApplicationBuilder(sources)
+                .web(WebApplicationType.NONE)
+                .registerShutdownHook(false)
+                .properties(springProperties)
+                .initializers(context -> {
+                    context.getBeanFactory().registerSingleton("tokenWorkerProperties", properties);
+                    context.getBeanFactory().registerSingleton("clock", clock);
+                })
+                .run();
+    }
+}

@@ -1,0 +1,25 @@
+package com.clinic.tokenworker.cli;
+
+import java.time.Clock;
+import java.util.Map;
+
+/** Process entry point: {@code java -jar fullscript-token-worker.jar <command>}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command with the process environment and the system clock, returning its exit code. */
+    public static int execute(String... args) {
+        return execute(System.getenv(), Clock.systemUTC(), args);
+    }
+
+    /** Runs a command against the given environment and clock; tests call this instead of {@link #main}. */
+    public static int execute(Map<String, String> environment, Clock clock, String... args) {
+        return TokenWorkerCommand.commandLine(environment, clock).execute(args);
+    }
+}

@@ -1,0 +1,65 @@
+package com.clinic.tokenworker.cli;
+
+import com.clinic.tokenworker.config.InvalidConfigurationException;
+import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.job.TokenMaintenanceLauncher;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs tokenMaintenanceJob once (exchange pending codes, then flag and refresh tokens) and exits.")
+public class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @ParentCommand
+    TokenWorkerCommand parent;
+
+    @Mixin
+    SettingOptions settings;
+
+    @Override
+    public Integer call() {
+        TokenWorkerProperties properties;
+        try {
+            properties = TokenWorkerProperties.fromEnvironment(settings.environment(parent.environment()));
+            properties.requireTokenProcessing();
+        } catch (InvalidConfigurationException e) {
+            System.err.println(e.getMessage());
+            return ExitCode.INVALID_CONFIGURATION.code();
+        }
+        announceRegions(properties);
+        try (WorkerSession session = WorkerSession.open(properties, parent.clock(), Map.of())) {
+            JobExecution execution = session.bean(TokenMaintenanceLauncher.class).launch(parent.clock().instant());
+            return exitCodeOf(execution).code();
+        } catch (Exception e) {
+            ExitCode code = FailureClassifier.classify(java.util.List.of(e));
+            log.error("run failed ({}): {}", code, FailureClassifier.rootMessage(e));
+            return code.code();
+        }
+    }
+
+    static ExitCode exitCodeOf(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            return ExitCode.OK;
+        }
+        return FailureClassifier.classify(execution.getAllFailureExceptions());
+    }
+
+    static void announceRegions(TokenWorkerProperties properties) {
+        for (Region region : Region.values()) {
+            properties.credentials(region).ifPresentOrElse(
+                    c -> log.info("region {} enabled: {} ({})", region.code(), c.baseUrl(), properties.environment()),
+                    () -> log.warn("region {} disabled: {}CLIENT_ID and {}CLIENT_SECRET are not set; its codes will "
+                            + "be marked FAILED", region.code(), region.variablePrefix(), region.variablePrefix()));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package com.clinic.tokenworker.cli;
+
+import java.time.Clock;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "fullscript-token-worker",
+        mixinStandardHelpOptions = true,
+        version = "fullscript-token-worker 0.1.0",
+        description = "Exchanges Fullscript OAuth codes from oauth_pending_code and keeps the tokens in oauth_token.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:the job COMPLETED (failed codes are data, recorded in their rows)",
+                "1:other failure (see the log)",
+                "2:unknown command or option",
+                "3:invalid configuration (the message names the variable to set)",
+                "4:Fullscript rejected the client credentials",
+                "5:the database is unreachable",
+                "6:status: something needs attention"})
+public class TokenWorkerCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+    private final Clock clock;
+
+    TokenWorkerCommand(Map<String, String> environment, Clock clock) {
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    /** The process environment (or a test's); options of the subcommands are laid over it. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The one clock of the process; tests hand in a settable one. */
+    Clock clock() {
+        return clock;
+    }
+
+    static CommandLine commandLine(Map<String, String> environment, Clock clock) {
+        CommandLine commandLine = new CommandLine(new TokenWorkerCommand(environment, clock));
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            cmd.getErr().println("error: " + FailureClassifier.rootMessage(e));
+            return FailureClassifier.classify(java.util.List.of(e)).code();
+        });
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, daemon, status, "
+                + "demo, simulate); see --help");
+    }
+}

@@ -1,0 +1,55 @@
+package com.clinic.tokenworker.config;
+
+/**
+ * Every environment variable the worker reads, with its default and meaning. This enum is the single source of
+ * the README's configuration reference (a test keeps the two in step), so a variable is added here or nowhere.
+ */
+public enum Setting {
+    SPRING_DATASOURCE_URL(null, "JDBC URL of the PostgreSQL database. Unset: an embedded development PostgreSQL is started (run, daemon, status, demo)."),
+    SPRING_DATASOURCE_USERNAME(null, "Database user."),
+    SPRING_DATASOURCE_PASSWORD(null, "Database password."),
+    FULLSCRIPT_ENVIRONMENT("sandbox", "`sandbox` or `production`: picks the default server root of each region."),
+    FULLSCRIPT_US_CLIENT_ID(null, "OAuth client id of the US app. The US region is disabled without it and its secret."),
+    FULLSCRIPT_US_CLIENT_SECRET(null, "OAuth client secret of the US app."),
+    FULLSCRIPT_US_BASE_URL(null, "Override of the US server root (default: sandbox `https://api-us-snd.fullscript.io`, production `https://api-us.fullscript.com`). Plain http only for loopback addresses."),
+    FULLSCRIPT_CA_CLIENT_ID(null, "OAuth client id of the Canadian app. The CA region is disabled without it and its secret."),
+    FULLSCRIPT_CA_CLIENT_SECRET(null, "OAuth client secret of the Canadian app."),
+    FULLSCRIPT_CA_BASE_URL(null, "Override of the CA server root (default: sandbox `https://api-ca-snd.fullscript.io`, production `https://api-ca.fullscript.com`)."),
+    TOKEN_ENCRYPTION_KEY(null, "Base64 of 32 random bytes: the AES-256-GCM key that encrypts new tokens. Required."),
+    TOKEN_ENCRYPTION_PREVIOUS_KEYS("", "Comma-separated base64 keys that still decrypt older rows during a key rotation; never used to encrypt."),
+    TOKENWORKER_CONCURRENCY("8", "Token-endpoint calls in flight at once per worker process (1-64)."),
+    TOKENWORKER_REQUESTS_PER_5MIN("1000", "This worker's share of Fullscript's 5,000 requests per rolling 5 minutes, shared by all worker processes through PostgreSQL (1-5000)."),
+    TOKENWORKER_REQUEST_TIMEOUT("PT10S", "Timeout of one call to Fullscript (connect and response), ISO-8601 duration."),
+    TOKENWORKER_LEASE("PT45S", "How long a claimed code or token stays reserved for the worker that claimed it. A killed worker's claims come back after it. Must exceed the request timeout by 5 s or more."),
+    TOKENWORKER_INTERVAL("PT15S", "How often `daemon` and `run --window` fire the job."),
+    TOKENWORKER_REFRESH_ENABLED("true", "`false` when another system refreshes tokens: the worker then only flags them REFRESH_DUE."),
+    TOKENWORKER_REFRESH_MARGIN("PT20M", "Tokens expiring within this margin are flagged REFRESH_DUE (and refreshed). Must exceed the interval plus a run's duration."),
+    TOKENWORKER_REFRESH_POLICY("all", "`all`: refresh every due token; `recently-used`: only tokens used within TOKENWORKER_REFRESH_ACTIVE_WITHIN."),
+    TOKENWORKER_REFRESH_ACTIVE_WITHIN("P7D", "With the `recently-used` policy, how recently `last_used_at` must lie for a token to be refreshed ahead of time."),
+    TOKENWORKER_MAX_RUN_DURATION("PT5M", "The longest one job execution may take: the refresh margin must exceed interval + this, and an execution silent for longer is recovered as dead."),
+    TOKENWORKER_EMBEDDED_DATA_DIR("./.tokenworker/pgdata", "Data folder of the embedded development PostgreSQL (used only without SPRING_DATASOURCE_URL)."),
+    TOKENWORKER_EMBEDDED_PORT("54329", "Port of the embedded development PostgreSQL, so a local web tier can connect to it.");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The default, or {@code null} when the variable has none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Secrets are never echoed back, not even in a validation message. */
+    public boolean isSecret() {
+        return name().endsWith("_SECRET") || name().endsWith("_KEY") || name().endsWith("_KEYS")
+                || name().endsWith("_PASSWORD");
+    }
+}

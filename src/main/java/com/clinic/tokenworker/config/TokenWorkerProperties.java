@@ -1,0 +1,389 @@
+package com.clinic.tokenworker.config;
+
+import com.clinic.tokenworker.crypto.EncryptionKey;
+import com.clinic.tokenworker.fullscript.FullscriptEnvironment;
+import com.clinic.tokenworker.fullscript.Region;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The worker's whole configuration, read from environment variables (see {@link Setting}) and validated at once,
+ * before anything touches a database or the network. Every problem is reported together, each naming the
+ * variable to set.
+ *
+ * <p>The worker does not bind these through Spring's relaxed binding: the variable names are a contract with the
+ * operators (and {@code FULLSCRIPT_US_CLIENT_ID} would not bind to a {@code clientId} field anyway).
+ */
+public final class TokenWorkerProperties {
+
+    /** Codes are single use and valid for 10 minutes after Fullscript issued them. */
+    public static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
+
+    private final Optional<String> datasourceUrl;
+    private final Optional<String> datasourceUsername;
+    private final Optional<String> datasourcePassword;
+    private final FullscriptEnvironment environment;
+    private final Map<Region, RegionCredentials> enabledRegions;
+    private final Optional<EncryptionKey> encryptionKey;
+    private final List<EncryptionKey> previousEncryptionKeys;
+    private final int concurrency;
+    private final int requestsPer5Min;
+    private final Duration requestTimeout;
+    private final Duration lease;
+    private final Duration interval;
+    private final boolean refreshEnabled;
+    private final Duration refreshMargin;
+    private final RefreshPolicy refreshPolicy;
+    private final Duration refreshActiveWithin;
+    private final Duration maxRunDuration;
+    private final Path embeddedDataDir;
+    private final int embeddedPort;
+
+    private TokenWorkerProperties(Reader r) {
+        datasourceUrl = r.optional(Setting.SPRING_DATASOURCE_URL);
+        datasourceUsername = r.optional(Setting.SPRING_DATASOURCE_USERNAME);
+        datasourcePassword = r.optional(Setting.SPRING_DATASOURCE_PASSWORD);
+        environment = r.parse(Setting.FULLSCRIPT_ENVIRONMENT, TokenWorkerProperties::parseEnvironment,
+                "sandbox or production", "production", FullscriptEnvironment.SANDBOX);
+        enabledRegions = readRegions(r, environment == null ? FullscriptEnvironment.SANDBOX : environment);
+        encryptionKey = r.optional(Setting.TOKEN_ENCRYPTION_KEY).flatMap(v -> r.key(Setting.TOKEN_ENCRYPTION_KEY, v));
+        previousEncryptionKeys = r.optional(Setting.TOKEN_ENCRYPTION_PREVIOUS_KEYS).stream()
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .filter(v -> !v.isBlank())
+                .flatMap(v -> r.key(Setting.TOKEN_ENCRYPTION_PREVIOUS_KEYS, v).stream())
+                .toList();
+        concurrency = r.integer(Setting.TOKENWORKER_CONCURRENCY, 1, 64);
+        requestsPer5Min = r.integer(Setting.TOKENWORKER_REQUESTS_PER_5MIN, 1, 5000);
+        requestTimeout = r.duration(Setting.TOKENWORKER_REQUEST_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(1));
+        lease = r.duration(Setting.TOKENWORKER_LEASE, Duration.ofSeconds(2), Duration.ofMinutes(10));
+        interval = r.duration(Setting.TOKENWORKER_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
+        refreshEnabled = r.bool(Setting.TOKENWORKER_REFRESH_ENABLED);
+        refreshMargin = r.duration(Setting.TOKENWORKER_REFRESH_MARGIN, Duration.ofMinutes(1), Duration.ofMinutes(110));
+        refreshPolicy = r.parse(Setting.TOKENWORKER_REFRESH_POLICY, v -> RefreshPolicy.fromValue(v).orElse(null),
+                "all or recently-used", "recently-used", RefreshPolicy.ALL);
+        refreshActiveWithin = r.duration(Setting.TOKENWORKER_REFRESH_ACTIVE_WITHIN, Duration.ofHours(1),
+                Duration.ofDays(365));
+        maxRunDuration = r.duration(Setting.TOKENWORKER_MAX_RUN_DURATION, Duration.ofSeconds(10), Duration.ofHours(1));
+        embeddedDataDir = Path.of(r.raw(Setting.TOKENWORKER_EMBEDDED_DATA_DIR));
+        embeddedPort = r.integer(Setting.TOKENWORKER_EMBEDDED_PORT, 1024, 65535);
+
+        if (lease != null && requestTimeout != null && lease.compareTo(requestTimeout.plusSeconds(5)) < 0) {
+            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_LEASE,
+                    "must exceed TOKENWORKER_REQUEST_TIMEOUT (" + requestTimeout + ") by at least 5 seconds, so a call "
+                            + "always ends before its claim can pass to another worker",
+                    requestTimeout.plusSeconds(35).toString()));
+        }
+        if (refreshMargin != null && interval != null && maxRunDuration != null
+                && refreshMargin.compareTo(interval.plus(maxRunDuration)) <= 0) {
+            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_REFRESH_MARGIN,
+                    "must exceed TOKENWORKER_INTERVAL (" + interval + ") + TOKENWORKER_MAX_RUN_DURATION ("
+                            + maxRunDuration + ") = " + interval.plus(maxRunDuration)
+                            + ", or a token can expire between two runs",
+                    interval.plus(maxRunDuration).plusMinutes(10).toString()));
+        }
+    }
+
+    /** Reads and validates everything; problems that do not depend on the command are reported here. */
+    public static TokenWorkerProperties fromEnvironment(Map<String, String> env) {
+        Reader reader = new Reader(env);
+        TokenWorkerProperties properties = new TokenWorkerProperties(reader);
+        reader.throwIfProblems();
+        return properties;
+    }
+
+    /**
+     * The extra requirements of commands that exchange and refresh tokens ({@code run}, {@code daemon}): a key to
+     * encrypt with and at least one region to talk to.
+     */
+    public void requireTokenProcessing() {
+        List<ConfigurationProblem> problems = new ArrayList<>();
+        if (encryptionKey.isEmpty()) {
+            problems.add(ConfigurationProblem.of(Setting.TOKEN_ENCRYPTION_KEY,
+                    "is required: base64 of 32 random bytes (generate one with: openssl rand -base64 32)",
+                    "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="));
+        }
+        if (enabledRegions.isEmpty()) {
+            problems.add(new ConfigurationProblem("FULLSCRIPT_US_CLIENT_ID",
+                    "no Fullscript region is configured: set FULLSCRIPT_US_CLIENT_ID and FULLSCRIPT_US_CLIENT_SECRET "
+                            + "(and/or the FULLSCRIPT_CA_ pair) to the app credentials from the Fullscript API dashboard",
+                    "your-client-id"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+    }
+
+    private static Map<Region, RegionCredentials> readRegions(Reader r, FullscriptEnvironment environment) {
+        Map<Region, RegionCredentials> regions = new EnumMap<>(Region.class);
+        for (Region region : Region.values()) {
+            Setting idSetting = Setting.valueOf(region.variablePrefix() + "CLIENT_ID");
+            Setting secretSetting = Setting.valueOf(region.variablePrefix() + "CLIENT_SECRET");
+            Setting urlSetting = Setting.valueOf(region.variablePrefix() + "BASE_URL");
+            Optional<String> id = r.optional(idSetting);
+            Optional<String> secret = r.optional(secretSetting);
+            Optional<URI> root = r.optional(urlSetting).flatMap(v -> r.serverRoot(urlSetting, v));
+            if (id.isPresent() != secret.isPresent()) {
+                Setting missing = id.isPresent() ? secretSetting : idSetting;
+                r.problem(ConfigurationProblem.of(missing, "must be set together with "
+                        + (id.isPresent() ? idSetting : secretSetting) + " (or unset both to disable the "
+                        + region + " region)", missing == idSetting ? "your-client-id" : null));
+            }
+            if (id.isPresent() && secret.isPresent()) {
+                regions.put(region, new RegionCredentials(region, id.get(), secret.get(),
+                        root.orElse(environment.defaultRoot(region))));
+            }
+        }
+        return Map.copyOf(regions);
+    }
+
+    private static FullscriptEnvironment parseEnvironment(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "sandbox" -> FullscriptEnvironment.SANDBOX;
+            case "production" -> FullscriptEnvironment.PRODUCTION;
+            default -> null;
+        };
+    }
+
+    /** A copy with the given variables replaced: the CLI options map onto the same names. */
+    public static Map<String, String> overlay(Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> merged = new java.util.HashMap<>(env);
+        merged.putAll(overrides);
+        return merged;
+    }
+
+    public Optional<String> datasourceUrl() {
+        return datasourceUrl;
+    }
+
+    public Optional<String> datasourceUsername() {
+        return datasourceUsername;
+    }
+
+    public Optional<String> datasourcePassword() {
+        return datasourcePassword;
+    }
+
+    public FullscriptEnvironment environment() {
+        return environment;
+    }
+
+    public Map<Region, RegionCredentials> enabledRegions() {
+        return enabledRegions;
+    }
+
+    public Optional<RegionCredentials> credentials(Region region) {
+        return Optional.ofNullable(enabledRegions.get(region));
+    }
+
+    public Optional<EncryptionKey> encryptionKey() {
+        return encryptionKey;
+    }
+
+    public List<EncryptionKey> previousEncryptionKeys() {
+        return previousEncryptionKeys;
+    }
+
+    public int concurrency() {
+        return concurrency;
+    }
+
+    public int requestsPer5Min() {
+        return requestsPer5Min;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    public boolean refreshEnabled() {
+        return refreshEnabled;
+    }
+
+    public Duration refreshMargin() {
+        return refreshMargin;
+    }
+
+    public RefreshPolicy refreshPolicy() {
+        return refreshPolicy;
+    }
+
+    public Duration refreshActiveWithin() {
+        return refreshActiveWithin;
+    }
+
+    public Duration maxRunDuration() {
+        return maxRunDuration;
+    }
+
+    public Path embeddedDataDir() {
+        return embeddedDataDir;
+    }
+
+    public int embeddedPort() {
+        return embeddedPort;
+    }
+
+    /** Reads variables, collecting every problem instead of stopping at the first. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<ConfigurationProblem> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        void problem(ConfigurationProblem problem) {
+            problems.add(problem);
+        }
+
+        void throwIfProblems() {
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigurationException(problems);
+            }
+        }
+
+        Optional<String> optional(Setting setting) {
+            String value = env.get(setting.name());
+            if (value == null || value.isBlank()) {
+                return Optional.ofNullable(setting.defaultValue()).filter(v -> !v.isBlank());
+            }
+            return Optional.of(value.trim());
+        }
+
+        String raw(Setting setting) {
+            return optional(setting).orElse(setting.defaultValue());
+        }
+
+        private String shown(Setting setting, String value) {
+            return setting.isSecret() ? "" : ", got '" + value + "'";
+        }
+
+        <T> T parse(Setting setting, Function<String, T> parser, String expectation, String example, T fallback) {
+            String value = raw(setting);
+            T parsed = parser.apply(value);
+            if (parsed == null) {
+                problem(ConfigurationProblem.of(setting, "expected " + expectation + shown(setting, value), example));
+                return fallback;
+            }
+            return parsed;
+        }
+
+        int integer(Setting setting, int min, int max) {
+            String value = raw(setting);
+            try {
+                int parsed = Integer.parseInt(value.trim());
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(ConfigurationProblem.of(setting, "expected a whole number from " + min + " to " + max
+                    + shown(setting, value), setting.defaultValue()));
+            return Integer.parseInt(setting.defaultValue());
+        }
+
+        boolean bool(Setting setting) {
+            String value = raw(setting).trim().toLowerCase(Locale.ROOT);
+            if (value.equals("true") || value.equals("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            problem(ConfigurationProblem.of(setting, "expected true or false" + shown(setting, value), "false"));
+            return Boolean.parseBoolean(setting.defaultValue());
+        }
+
+        Duration duration(Setting setting, Duration min, Duration max) {
+            String value = raw(setting);
+            Duration parsed = parseDuration(value);
+            if (parsed != null && parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
+                return parsed;
+            }
+            problem(ConfigurationProblem.of(setting, "expected an ISO-8601 duration from " + min + " to " + max
+                    + shown(setting, value), setting.defaultValue()));
+            return parseDuration(setting.defaultValue());
+        }
+
+        /** ISO-8601 durations; day-based periods (P7D) are accepted too since operators write them naturally. */
+        private static Duration parseDuration(String value) {
+            try {
+                return Duration.parse(value.trim());
+            } catch (DateTimeParseException e) {
+                try {
+                    Period period = Period.parse(value.trim());
+                    return period.getYears() == 0 && period.getMonths() == 0 ? Duration.ofDays(period.getDays()) : null;
+                } catch (DateTimeParseException notAPeriodEither) {
+                    return null;
+                }
+            }
+        }
+
+        Optional<EncryptionKey> key(Setting setting, String value) {
+            try {
+                return Optional.of(EncryptionKey.fromBase64(value));
+            } catch (IllegalArgumentException e) {
+                problem(ConfigurationProblem.of(setting, "each key " + e.getMessage()
+                        + "; expected base64 of 32 random bytes (openssl rand -base64 32)", null));
+                return Optional.empty();
+            }
+        }
+
+        /** Client secrets travel in the body, so plain http is only tolerated to a server on this machine. */
+        Optional<URI> serverRoot(Setting setting, String value) {
+            URI uri;
+            try {
+                uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null || uri.getScheme() == null
+                    || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+                problem(ConfigurationProblem.of(setting, "expected an absolute https URL of the server root, got '"
+                        + value + "'", "https://api-us.fullscript.com"));
+                return Optional.empty();
+            }
+            if (uri.getScheme().equals("http") && !isLoopback(uri.getHost())) {
+                problem(ConfigurationProblem.of(setting, "plain http is only allowed for a loopback address (the "
+                        + "client secret travels in the request), got '" + value + "'",
+                        "https://api-us.fullscript.com"));
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        }
+
+        private static boolean isLoopback(String host) {
+            if (host.equalsIgnoreCase("localhost")) {
+                return true;
+            }
+            String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                return false; // never resolve names here: validation must not touch the network
+            }
+            try {
+                return InetAddress.getByName(literal).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+    }
+}

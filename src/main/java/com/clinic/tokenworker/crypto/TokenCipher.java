@@ -1,0 +1,76 @@
+package com.clinic.tokenworker.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Encrypts tokens with AES-256-GCM. Stored value: {@code 0x01 | nonce (12 bytes) | ciphertext | tag (16 bytes)};
+ * the key id goes in its own column, the row identity is the associated data ({@link TokenBinding}). New values
+ * always use the current key; previous keys only decrypt, so keys rotate without rewriting rows at once.
+ */
+public final class TokenCipher {
+
+    static final byte FORMAT_VERSION = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final EncryptionKey current;
+    private final Map<String, EncryptionKey> byId = new LinkedHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    public TokenCipher(EncryptionKey current, List<EncryptionKey> previous) {
+        this.current = current;
+        byId.put(current.id(), current);
+        previous.forEach(key -> byId.putIfAbsent(key.id(), key));
+    }
+
+    public String currentKeyId() {
+        return current.id();
+    }
+
+    public byte[] encrypt(String plaintext, TokenBinding binding) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, current.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(binding.associatedData());
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
+                    .put(FORMAT_VERSION).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable on this JVM", e);
+        }
+    }
+
+    public String decrypt(byte[] stored, String keyId, TokenBinding binding) {
+        EncryptionKey key = byId.get(keyId);
+        if (key == null) {
+            throw new TokenDecryptionException("no configured key has id " + keyId
+                    + "; add the old key to TOKEN_ENCRYPTION_PREVIOUS_KEYS");
+        }
+        if (stored == null || stored.length < 1 + NONCE_BYTES + TAG_BITS / 8 || stored[0] != FORMAT_VERSION) {
+            throw new TokenDecryptionException("ciphertext of " + binding.field().label() + " has an unknown format");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, stored, 1, NONCE_BYTES));
+            cipher.updateAAD(binding.associatedData());
+            byte[] plain = cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
+            return new String(plain, StandardCharsets.UTF_8);
+        } catch (AEADBadTagException e) {
+            throw new TokenDecryptionException("ciphertext of " + binding.field().label()
+                    + " does not authenticate: tampered, or bound to another row");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable on this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package com.clinic.tokenworker.exchange;
+
+import com.clinic.tokenworker.budget.RequestBudget;
+import com.clinic.tokenworker.budget.ThrottleGate;
+import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.schedule.WorkerIdentity;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.StoppableTasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The {@code exchangeCodes} step. Each pass: expire what is overdue, take permits from the shared budget, claim
+ * that many due codes (committed at once, so the leases are visible to every other worker), call Fullscript for
+ * all of them concurrently, and record each outcome as soon as it arrives. Passes repeat until no due code is
+ * left, the budget is spent, Fullscript asked us to pause, or the job is stopped.
+ *
+ * <p>Counts: READ_COUNT = codes claimed, WRITE_COUNT = codes exchanged, FILTER_COUNT = claimed codes that ended
+ * otherwise; the execution context and exit description break those down (see {@link ExchangeTally}).
+ */
+public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ExchangeCodesTasklet.class);
+    static final String EXPIRED_WITHOUT_CALL = "exchange.expired_without_call";
+    static final String STOPPED_BECAUSE = "exchange.stopped_because";
+
+    private final PendingCodeRepository codes;
+    private final CodeExchanger exchanger;
+    private final ExchangeOutcomeRecorder recorder;
+    private final RequestBudget budget;
+    private final ThrottleGate throttle;
+    private final ExecutorService calls;
+    private final TransactionTemplate ownTransaction;
+    private final TokenWorkerProperties properties;
+    private final WorkerIdentity worker;
+    private final Clock clock;
+    private volatile boolean stopping;
+
+    public ExchangeCodesTasklet(PendingCodeRepository codes, CodeExchanger exchanger, ExchangeOutcomeRecorder recorder,
+                                RequestBudget budget, ThrottleGate throttle, ExecutorService calls,
+                                TransactionTemplate ownTransaction, TokenWorkerProperties properties,
+                                WorkerIdentity worker, Clock clock) {
+        this.codes = codes;
+        this.exchanger = exchanger;
+        this.recorder = recorder;
+        this.budget = budget;
+        this.throttle = throttle;
+        this.calls = calls;
+        this.ownTransaction = ownTransaction;
+        this.properties = properties;
+        this.worker = worker;
+        this.clock = clock;
+    }
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        stopping = false;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        ExecutionContext context = contribution.getStepExecution().getExecutionContext();
+        if (stopping) {
+            context.putString(STOPPED_BECAUSE, "the job was asked to stop");
+            return RepeatStatus.FINISHED;
+        }
+        Instant now = clock.instant();
+        Integer overdue = ownTransaction.execute(tx -> codes.expireOverdue(now));
+        if (overdue != null && overdue > 0) {
+            ExchangeTally.EXPIRED.add(context, overdue);
+            context.putLong(EXPIRED_WITHOUT_CALL, context.getLong(EXPIRED_WITHOUT_CALL, 0L) + overdue);
+        }
+        Optional<Instant> pausedUntil = throttle.pausedUntil(now);
+        if (pausedUntil.isPresent()) {
+            context.putString(STOPPED_BECAUSE, "Fullscript asked to slow down (429): paused until " + pausedUntil.get());
+            return RepeatStatus.FINISHED;
+        }
+        int permits = budget.acquireForExchanges(properties.concurrency());
+        if (permits == 0) {
+            context.putString(STOPPED_BECAUSE, "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN)");
+            return RepeatStatus.FINISHED;
+        }
+        List<ClaimedCode> claimed = ownTransaction.execute(
+                tx -> codes.claim(worker.id(), now, properties.lease(), permits));
+        budget.giveBack(permits - claimed.size());
+        if (claimed.isEmpty()) {
+            return RepeatStatus.FINISHED;
+        }
+        List<ExchangeOutcome> outcomes = exchangeAll(claimed);
+        for (int i = 0; i < claimed.size(); i++) {
+            contribution.incrementReadCount();
+        }
+        Optional<ExchangeOutcome.CredentialsRejected> refused = Optional.empty();
+        for (ExchangeOutcome outcome : outcomes) {
+            ExchangeTally tally = ExchangeTally.of(outcome);
+            tally.add(context, 1);
+            if (tally == ExchangeTally.EXCHANGED) {
+                contribution.incrementWriteCount(1);
+            } else {
+                contribution.incrementFilterCount(1);
+            }
+            if (outcome instanceof ExchangeOutcome.CredentialsRejected rejected) {
+                refused = Optional.of(rejected);
+            }
+        }
+        if (refused.isPresent()) {
+            throw new FullscriptCredentialsRejectedException(refused.get().region(), refused.get().requestId());
+        }
+        return RepeatStatus.CONTINUABLE;
+    }
+
+    /** All calls of a pass run at once; each outcome is recorded by the thread that made the call. */
+    private List<ExchangeOutcome> exchangeAll(List<ClaimedCode> claimed) throws InterruptedException {
+        List<Future<ExchangeOutcome>> futures = new ArrayList<>();
+        for (ClaimedCode code : claimed) {
+            Callable<ExchangeOutcome> call = () -> {
+                ExchangeOutcome outcome = exchanger.exchange(code);
+                recorder.record(code, outcome);
+                return outcome;
+            };
+            futures.add(calls.submit(call));
+        }
+        List<ExchangeOutcome> outcomes = new ArrayList<>();
+        RuntimeException firstFailure = null;
+        for (Future<ExchangeOutcome> future : futures) {
+            try {
+                outcomes.add(future.get());
+            } catch (ExecutionException e) {
+                // The row keeps its lease and comes back when it lapses; the step fails after the others finish.
+                if (firstFailure == null) {
+                    firstFailure = e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+        return outcomes;
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        ExecutionContext context = stepExecution.getExecutionContext();
+        String summary = ExchangeTally.summary(context) + " (expired without a call: "
+                + context.getLong(EXPIRED_WITHOUT_CALL, 0L) + ")"
+                + (context.containsKey(STOPPED_BECAUSE) ? "; stopped early: " + context.getString(STOPPED_BECAUSE) : "");
+        log.info("exchangeCodes: {}", summary);
+        return stepExecution.getExitStatus().addExitDescription(summary);
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+}

@@ -1,0 +1,22 @@
+package com.clinic.tokenworker.exchange;
+
+import com.clinic.tokenworker.fullscript.Region;
+import java.util.Optional;
+
+/** Fullscript refused our client credentials: the job stops; the codes stay PENDING for a fixed configuration. */
+public class FullscriptCredentialsRejectedException extends RuntimeException {
+
+    private final Region region;
+
+    public FullscriptCredentialsRejectedException(Region region, Optional<String> requestId) {
+        super("Fullscript rejected the client credentials of region " + region.code() + ": check "
+                + region.variablePrefix() + "CLIENT_ID and " + region.variablePrefix() + "CLIENT_SECRET"
+                + " (and FULLSCRIPT_ENVIRONMENT: sandbox and production apps differ)"
+                + CodeExchanger.requestIdSuffix(requestId) + ". Unsent codes were left PENDING.");
+        this.region = region;
+    }
+
+    public Region region() {
+        return region;
+    }
+}

@@ -1,0 +1,179 @@
+package com.clinic.tokenworker.fullscript;
+
+import com.clinic.tokenworker.config.RegionCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Talks to Fullscript's OAuth endpoints ({@code /api/oauth/token}, {@code /api/oauth/revoke}) of one region at a
+ * time. Every call is bounded: one deadline for the whole exchange (connect, headers and body) and a size limit on
+ * the body. It never throws for what the server does; it classifies it into a {@link TokenEndpointResult}.
+ */
+public class FullscriptClient {
+
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final Pattern OAUTH_ERROR_CODE = Pattern.compile("[a-z][a-z_]{2,63}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Clock clock;
+
+    public FullscriptClient(Duration timeout, Clock clock) {
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    public TokenEndpointResult exchangeCode(RegionCredentials credentials, String code, String redirectUri) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("grant_type", "authorization_code");
+        body.put("client_id", credentials.clientId());
+        body.put("client_secret", credentials.clientSecret());
+        body.put("code", code);
+        body.put("redirect_uri", redirectUri);
+        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN);
+    }
+
+    public TokenEndpointResult refresh(RegionCredentials credentials, String refreshToken, String redirectUri) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("grant_type", "refresh_token");
+        body.put("client_id", credentials.clientId());
+        body.put("client_secret", credentials.clientSecret());
+        body.put("refresh_token", refreshToken);
+        if (redirectUri != null) {
+            body.put("redirect_uri", redirectUri);
+        }
+        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN);
+    }
+
+    public TokenEndpointResult revoke(RegionCredentials credentials, String token) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("client_id", credentials.clientId());
+        body.put("client_secret", credentials.clientSecret());
+        body.put("token", token);
+        return post(credentials.baseUrl().resolve("/api/oauth/revoke"), body, Expect.REVOCATION);
+    }
+
+    private enum Expect { TOKEN, REVOCATION }
+
+    private TokenEndpointResult post(URI uri, Map<String, String> body, Expect expect) {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .build();
+        CompletableFuture<HttpResponse<byte[]>> call =
+                http.sendAsync(request, info -> new BoundedBodySubscriber(MAX_BODY_BYTES));
+        HttpResponse<byte[]> response;
+        try {
+            response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new TokenEndpointResult.Unavailable("no complete response within " + timeout, Optional.empty());
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            return new TokenEndpointResult.Unavailable("interrupted while waiting for the response", Optional.empty());
+        } catch (ExecutionException e) {
+            return new TokenEndpointResult.Unavailable(describe(e.getCause()), Optional.empty());
+        }
+        return classify(response.statusCode(), response.body(), response.headers().firstValue("X-Request-Id"),
+                response.headers().firstValue("Retry-After"), expect);
+    }
+
+    private TokenEndpointResult classify(int status, byte[] body, Optional<String> requestId,
+                                         Optional<String> retryAfter, Expect expect) {
+        if (status == 429) {
+            return new TokenEndpointResult.RateLimited(RetryAfter.parse(retryAfter, clock), requestId);
+        }
+        Optional<JsonNode> json = readJson(body);
+        Optional<String> oauthError = json.map(n -> n.path("error"))
+                .filter(JsonNode::isString)
+                .map(JsonNode::stringValue)
+                .filter(e -> OAUTH_ERROR_CODE.matcher(e).matches());
+        if (status == 401 || oauthError.filter("invalid_client"::equals).isPresent()) {
+            return new TokenEndpointResult.ClientRejected(status, requestId);
+        }
+        if (status >= 200 && status < 300) {
+            if (expect == Expect.REVOCATION) {
+                return new TokenEndpointResult.Revoked(requestId);
+            }
+            if (json.isEmpty()) {
+                return new TokenEndpointResult.Unavailable("HTTP " + status + " with a body that is not JSON",
+                        requestId);
+            }
+            try {
+                return new TokenEndpointResult.Granted(TokenGrantParser.parse(json.get()), requestId);
+            } catch (MalformedResponseException e) {
+                return new TokenEndpointResult.Unavailable("HTTP " + status + " with a malformed token body: "
+                        + e.getMessage(), requestId);
+            }
+        }
+        if (status >= 400 && status < 500 && oauthError.isPresent()) {
+            String description = json.map(n -> n.path("error_description"))
+                    .filter(JsonNode::isString)
+                    .map(JsonNode::stringValue)
+                    .map(FullscriptClient::shortDescription)
+                    .orElse("");
+            return new TokenEndpointResult.Rejected(status, oauthError.get(), description, requestId);
+        }
+        return new TokenEndpointResult.Unavailable("HTTP " + status, requestId);
+    }
+
+    private static Optional<JsonNode> readJson(byte[] body) {
+        if (body == null || body.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Fullscript's descriptions are fixed sentences, but we only keep the first line, printable and short: it
+     * goes into last_error, which other teams read.
+     */
+    private static String shortDescription(String description) {
+        String line = description.lines().findFirst().orElse("").replaceAll("[^\\p{Print}]", "");
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+
+    /** Exception types and our own messages only: a JDK message could quote the URL, never the body. */
+    private String describe(Throwable cause) {
+        if (cause instanceof BodyTooLargeException tooLarge) {
+            return tooLarge.getMessage();
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return "timed out after " + timeout;
+        }
+        if (cause instanceof IOException) {
+            return "connection failed (" + cause.getClass().getSimpleName() + ")";
+        }
+        return "call failed (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")";
+    }
+}

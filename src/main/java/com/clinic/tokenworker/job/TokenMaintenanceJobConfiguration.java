@@ -1,0 +1,56 @@
+package com.clinic.tokenworker.job;
+
+import com.clinic.tokenworker.budget.RequestBudget;
+import com.clinic.tokenworker.budget.ThrottleGate;
+import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.exchange.CodeExchanger;
+import com.clinic.tokenworker.exchange.ExchangeCodesTasklet;
+import com.clinic.tokenworker.exchange.ExchangeOutcomeRecorder;
+import com.clinic.tokenworker.exchange.PendingCodeRepository;
+import com.clinic.tokenworker.schedule.WorkerIdentity;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** {@code tokenMaintenanceJob}: exchange pending codes first (their deadline is hard), then look after tokens. */
+@Configuration(proxyBeanMethods = false)
+public class TokenMaintenanceJobConfiguration {
+
+    public static final String JOB_NAME = "tokenMaintenanceJob";
+    public static final String EXCHANGE_STEP = "exchangeCodes";
+
+    @Bean
+    ExchangeCodesTasklet exchangeCodesTasklet(PendingCodeRepository codes, CodeExchanger exchanger,
+                                              ExchangeOutcomeRecorder recorder, RequestBudget budget,
+                                              ThrottleGate throttle, ExecutorService fullscriptCalls,
+                                              TransactionTemplate ownTransaction, TokenWorkerProperties properties,
+                                              WorkerIdentity worker, Clock clock) {
+        return new ExchangeCodesTasklet(codes, exchanger, recorder, budget, throttle, fullscriptCalls,
+                ownTransaction, properties, worker, clock);
+    }
+
+    @Bean
+    Step exchangeCodes(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                       ExchangeCodesTasklet tasklet) {
+        return new StepBuilder(EXCHANGE_STEP, jobRepository)
+                .tasklet(tasklet, transactionManager)
+                .listener(tasklet)
+                .build();
+    }
+
+    @Bean
+    Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .listener(summary)
+                .start(exchangeCodes)
+                .build();
+    }
+}
