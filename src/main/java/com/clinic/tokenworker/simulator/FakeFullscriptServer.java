@@ -265,19 +265,25 @@ public final class FakeFullscriptServer implements AutoCloseable {
     }
 
     private HttpAnswer answer(Route route, HttpExchange exchange) throws IOException {
+        if (route == Route.NOT_FOUND) {
+            return responses.notFound();
+        }
+        if (route == Route.STATS) {
+            return developerEndpoints.stats();
+        }
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            return responses.status(413, "Payload Too Large");
+        }
         switch (route) {
             case TOKEN:
                 Pause.of(latency.get());
-                return tokenEndpoint.handle(readBody(exchange));
+                return tokenEndpoint.handle(body);
             case REVOKE:
                 Pause.of(latency.get());
-                return revokeEndpoint.handle(readBody(exchange));
+                return revokeEndpoint.handle(body);
             case MINT_CODE:
-                return developerEndpoints.mintCode(readBody(exchange));
-            case STATS:
-                return developerEndpoints.stats();
-            case NOT_FOUND:
-                return responses.notFound();
+                return developerEndpoints.mintCode(body);
             default:
                 throw new IllegalStateException("unhandled route " + route);
         }
@@ -301,11 +307,11 @@ public final class FakeFullscriptServer implements AutoCloseable {
         }
     }
 
-    /** Oversized requests become an empty body, which every endpoint answers with invalid_request. */
+    /** @return null when the body exceeds the cap: no OAuth request is anywhere near 64 KiB */
     private static byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_REQUEST_BYTES + 1);
-            return body.length > MAX_REQUEST_BYTES ? new byte[0] : body;
+            return body.length > MAX_REQUEST_BYTES ? null : body;
         }
     }
 

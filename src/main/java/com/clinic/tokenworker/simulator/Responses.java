@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.simulator;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -51,7 +52,7 @@ final class Responses {
     }
 
     HttpAnswer.Reply emptyObject() {
-        return new HttpAnswer.Reply(200, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new HttpAnswer.Reply(200, "{}".getBytes(StandardCharsets.UTF_8));
     }
 
     /** Rails' shape, not OAuth's: unknown routes never reach Doorkeeper. */

@@ -199,6 +199,29 @@ class FaultInjectionTest {
         assertThat(statusesOf(options)).isEqualTo(statusesOf(options)).contains(200, 429, 400);
     }
 
+    @Test
+    void latencyDelaysEveryTokenRequestUntilReset() throws Exception {
+        server.setLatency(Duration.ofMillis(400));
+        long started = System.nanoTime();
+
+        assertThat(client.exchange(server.mintCode(REDIRECT_URI)).statusCode()).isEqualTo(200);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        server.setLatency(Duration.ZERO);
+    }
+
+    @Test
+    void randomLostResponsesAtFullRateDropEveryTokenRequest() throws Exception {
+        try (FakeFullscriptServer lossy = FakeFullscriptServer.start(
+                SimulatorOptions.builder().lostResponseRate(1.0).build(), clock)) {
+            OAuthTestClient lossyClient = new OAuthTestClient(lossy);
+            String code = lossy.mintCode(REDIRECT_URI);
+
+            assertThatThrownBy(() -> lossyClient.exchange(code)).isInstanceOf(IOException.class);
+            assertThat(lossy.stats().faultsInjected()).containsEntry("LostResponse", 1L);
+        }
+    }
+
     private List<Integer> statusesOf(SimulatorOptions options) throws Exception {
         try (FakeFullscriptServer seeded = FakeFullscriptServer.start(options, clock)) {
             OAuthTestClient seededClient = new OAuthTestClient(seeded);

@@ -95,4 +95,11 @@ class SimulatorEndpointsTest {
 
         assertThat(first).isNotBlank().isNotEqualTo(second);
     }
+
+    @Test
+    void tokenRequestWhenBodyExceedsTheCapThen413() throws Exception {
+        HttpResponse<String> response = client.postRaw("/api/oauth/token", "x".repeat(70 * 1024));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
 }

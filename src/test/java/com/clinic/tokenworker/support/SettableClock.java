@@ -44,10 +44,23 @@ public final class SettableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        // The worker and the simulator only ever reason in UTC; sharing the same instant source matters more.
-        if (ZoneOffset.UTC.equals(zone)) {
-            return this;
-        }
-        throw new UnsupportedOperationException("SettableClock is UTC only");
+        // A zoned view must keep following this clock, or code that calls withZone would stop seeing advance().
+        SettableClock source = this;
+        return new Clock() {
+            @Override
+            public Instant instant() {
+                return source.instant();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return zone;
+            }
+
+            @Override
+            public Clock withZone(ZoneId other) {
+                return source.withZone(other);
+            }
+        };
     }
 }
