@@ -47,7 +47,8 @@ CREATE TABLE oauth_pending_code (
     token_id         bigint REFERENCES oauth_token (id) ON DELETE SET NULL,
     -- Worker-owned columns.
     attempts         integer     NOT NULL DEFAULT 0,
-    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    -- NULL: due at once (no database-clock default, so clock skew between database and worker never delays a code).
+    next_attempt_at  timestamptz,
     lease_owner      text,
     lease_until      timestamptz,
     last_request_id  text,

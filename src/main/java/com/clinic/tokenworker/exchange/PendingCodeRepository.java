@@ -64,7 +64,8 @@ public class PendingCodeRepository {
                         WHERE p.id IN (
                             SELECT id FROM oauth_pending_code
                             WHERE status IN ('PENDING', 'EXCHANGING')
-                              AND (status = 'PENDING' AND next_attempt_at <= :now OR lease_until <= :now)
+                              AND (status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+                                   OR status = 'EXCHANGING' AND lease_until <= :now)
                               AND received_at + %s > :now
                             ORDER BY received_at, id
                             LIMIT :limit
