@@ -1,0 +1,156 @@
+package com.clinic.tokenworker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.clinic.tokenworker.crypto.EncryptionKey;
+import com.clinic.tokenworker.fullscript.FullscriptEnvironment;
+import com.clinic.tokenworker.fullscript.Region;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenWorkerPropertiesTest {
+
+    private static final String KEY = EncryptionKey.generate().toBase64();
+
+    private static Map<String, String> valid() {
+        Map<String, String> env = new HashMap<>();
+        env.put("FULLSCRIPT_US_CLIENT_ID", "us-client");
+        env.put("FULLSCRIPT_US_CLIENT_SECRET", "us-very-secret");
+        env.put("TOKEN_ENCRYPTION_KEY", KEY);
+        return env;
+    }
+
+    @Test
+    void loadWhenOnlyRequiredVariablesAreSetThenDefaultsApply() {
+        TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(valid());
+        properties.requireTokenProcessing();
+
+        assertThat(properties.environment()).isEqualTo(FullscriptEnvironment.SANDBOX);
+        assertThat(properties.credentials(Region.US).orElseThrow().baseUrl())
+                .isEqualTo(URI.create("https://api-us-snd.fullscript.io"));
+        assertThat(properties.credentials(Region.CA)).as("CA disabled without credentials").isEmpty();
+        assertThat(properties.concurrency()).isEqualTo(8);
+        assertThat(properties.requestsPer5Min()).isEqualTo(1000);
+        assertThat(properties.interval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(properties.refreshMargin()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(properties.refreshActiveWithin()).isEqualTo(Duration.ofDays(7));
+        assertThat(properties.refreshPolicy()).isEqualTo(RefreshPolicy.ALL);
+    }
+
+    @Test
+    void loadWhenProductionThenProductionRootsUnlessOverridden() {
+        Map<String, String> env = valid();
+        env.put("FULLSCRIPT_ENVIRONMENT", "production");
+        env.put("FULLSCRIPT_CA_CLIENT_ID", "ca-client");
+        env.put("FULLSCRIPT_CA_CLIENT_SECRET", "ca-secret");
+        env.put("FULLSCRIPT_CA_BASE_URL", "https://api-ca.fullscript.io/");
+
+        TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(env);
+
+        assertThat(properties.credentials(Region.US).orElseThrow().baseUrl())
+                .isEqualTo(URI.create("https://api-us.fullscript.com"));
+        assertThat(properties.credentials(Region.CA).orElseThrow().baseUrl())
+                .isEqualTo(URI.create("https://api-ca.fullscript.io"));
+    }
+
+    @Test
+    void loadWhenManyValuesAreWrongThenEveryProblemNamesItsVariable() {
+        Map<String, String> env = valid();
+        env.put("FULLSCRIPT_ENVIRONMENT", "prod");
+        env.put("TOKENWORKER_CONCURRENCY", "0");
+        env.put("TOKENWORKER_REQUESTS_PER_5MIN", "9000");
+        env.put("TOKENWORKER_INTERVAL", "15s");
+        env.put("TOKENWORKER_REFRESH_POLICY", "sometimes");
+        env.put("TOKENWORKER_REFRESH_ENABLED", "yes");
+        env.put("FULLSCRIPT_CA_CLIENT_ID", "ca-client");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationProblem::variable)
+                        .containsExactlyInAnyOrder("FULLSCRIPT_ENVIRONMENT", "TOKENWORKER_CONCURRENCY",
+                                "TOKENWORKER_REQUESTS_PER_5MIN", "TOKENWORKER_INTERVAL",
+                                "TOKENWORKER_REFRESH_POLICY", "TOKENWORKER_REFRESH_ENABLED",
+                                "FULLSCRIPT_CA_CLIENT_SECRET"))
+                .hasMessageContaining("FULLSCRIPT_ENVIRONMENT: expected sandbox or production, got 'prod'")
+                .hasMessageContaining("example: FULLSCRIPT_ENVIRONMENT=production");
+    }
+
+    @Test
+    void loadWhenEncryptionKeyIsMalformedThenTheMessageNamesItButNeverShowsIt() {
+        Map<String, String> env = valid();
+        env.put("TOKEN_ENCRYPTION_KEY", "c2hvcnQta2V5LXRoYXQtaXMtc2VjcmV0");
+        env.put("TOKEN_ENCRYPTION_PREVIOUS_KEYS", KEY + ",not base64!");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .hasMessageContaining("TOKEN_ENCRYPTION_KEY: each key must decode to 32 bytes")
+                .hasMessageContaining("TOKEN_ENCRYPTION_PREVIOUS_KEYS: each key is not valid base64")
+                .hasMessageNotContaining("c2hvcnQta2V5LXRoYXQtaXMtc2VjcmV0")
+                .hasMessageNotContaining("not base64!");
+    }
+
+    @Test
+    void loadWhenSecretIsSetWithoutItsClientIdThenTheSecretIsNotEchoed() {
+        Map<String, String> env = valid();
+        env.put("FULLSCRIPT_CA_CLIENT_SECRET", "ca-super-secret");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .hasMessageContaining("FULLSCRIPT_CA_CLIENT_ID: must be set together with FULLSCRIPT_CA_CLIENT_SECRET")
+                .hasMessageNotContaining("ca-super-secret");
+    }
+
+    @Test
+    void loadWhenBaseUrlIsPlainHttpThenOnlyLoopbackIsAccepted() {
+        Map<String, String> loopback = valid();
+        loopback.put("FULLSCRIPT_US_BASE_URL", "http://127.0.0.1:8090");
+        assertThat(TokenWorkerProperties.fromEnvironment(loopback).credentials(Region.US).orElseThrow().baseUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:8090"));
+
+        Map<String, String> remote = valid();
+        remote.put("FULLSCRIPT_US_BASE_URL", "http://api-us.fullscript.com");
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(remote))
+                .hasMessageContaining("FULLSCRIPT_US_BASE_URL: plain http is only allowed for a loopback address");
+    }
+
+    @Test
+    void loadWhenLeaseDoesNotOutlastTheRequestTimeoutThenRefused() {
+        Map<String, String> env = valid();
+        env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT10S");
+        env.put("TOKENWORKER_LEASE", "PT12S");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .hasMessageContaining("TOKENWORKER_LEASE: must exceed TOKENWORKER_REQUEST_TIMEOUT (PT10S)");
+    }
+
+    @Test
+    void loadWhenRefreshMarginCannotCoverIntervalAndRunThenRefusedNamingTheValues() {
+        Map<String, String> env = valid();
+        env.put("TOKENWORKER_INTERVAL", "PT10M");
+        env.put("TOKENWORKER_MAX_RUN_DURATION", "PT10M");
+        env.put("TOKENWORKER_REFRESH_MARGIN", "PT20M");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .hasMessageContaining("TOKENWORKER_REFRESH_MARGIN: must exceed TOKENWORKER_INTERVAL (PT10M) + "
+                        + "TOKENWORKER_MAX_RUN_DURATION (PT10M) = PT20M");
+    }
+
+    @Test
+    void requireTokenProcessingWhenNoKeyAndNoRegionThenBothAreNamed() {
+        TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(Map.of());
+
+        assertThatThrownBy(properties::requireTokenProcessing)
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationProblem::variable)
+                        .containsExactly("TOKEN_ENCRYPTION_KEY", "FULLSCRIPT_US_CLIENT_ID"));
+    }
+
+    @Test
+    void regionCredentialsNeverPrintTheirSecret() {
+        TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(valid());
+
+        assertThat(properties.credentials(Region.US).orElseThrow().toString()).doesNotContain("us-very-secret");
+    }
+}
