@@ -1,0 +1,107 @@
+package com.clinic.tokenworker.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.clinic.tokenworker.DatabaseTarget;
+import com.clinic.tokenworker.simulator.FakeFullscriptServer;
+import com.clinic.tokenworker.simulator.SimulatorOptions;
+import com.clinic.tokenworker.support.FullscriptFixture;
+import com.clinic.tokenworker.support.SettableClock;
+import com.clinic.tokenworker.support.TestDatabase;
+import com.clinic.tokenworker.support.TestWorker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class SchemaMigrationTest {
+
+    private final SettableClock clock = SettableClock.startingAt("2026-07-01T00:00:00Z");
+
+    @Test
+    void startWhenSeveralWorkersStartAtOnceOnAnEmptyDatabaseThenTheSchemaIsCreatedOnce() throws Exception {
+        DatabaseTarget database = TestDatabase.freshDatabase();
+        ExecutorService starts = Executors.newFixedThreadPool(3);
+        List<TestWorker> workers = new ArrayList<>();
+        try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock)) {
+            List<Future<TestWorker>> futures = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                futures.add(starts.submit(() -> TestWorker.start(database, FullscriptFixture.environmentFor(fullscript),
+                        clock)));
+            }
+            for (Future<TestWorker> future : futures) {
+                workers.add(future.get());
+            }
+            JdbcClient jdbc = workers.get(0).jdbc();
+            assertThat(jdbc.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
+                    .query(String.class).list()).startsWith("1", "2", "3", "4").doesNotHaveDuplicates();
+            assertThat(tables(jdbc)).contains("oauth_pending_code", "oauth_token", "batch_job_execution",
+                    "qrtz_triggers", "qrtz_locks", "tokenworker_rate_bucket", "tokenworker_throttle");
+        } finally {
+            starts.shutdownNow();
+            workers.forEach(TestWorker::close);
+        }
+    }
+
+    @Test
+    void startWhenQuartzAlreadyHoldsStateThenARestartKeepsIt() {
+        DatabaseTarget database = TestDatabase.freshDatabase();
+        try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock)) {
+            Map<String, String> env = FullscriptFixture.environmentFor(fullscript);
+            try (TestWorker first = TestWorker.start(database, env, clock)) {
+                first.jdbc().sql("INSERT INTO qrtz_calendars (sched_name, calendar_name, calendar) "
+                        + "VALUES ('other-node', 'holidays', '\\x00')").update();
+            }
+            try (TestWorker second = TestWorker.start(database, env, clock)) {
+                assertThat(second.jdbc().sql("SELECT count(*) FROM qrtz_calendars").query(Long.class).single())
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void libraryDdlWhenAppliedThenDropAndCommitStatementsAreLeftOut() {
+        List<String> quartz = new QuartzSchemaMigration().statements();
+
+        assertThat(quartz).isNotEmpty().noneMatch(s -> s.toUpperCase().startsWith("DROP"))
+                .noneMatch(s -> s.equalsIgnoreCase("COMMIT"));
+        assertThat(quartz).anyMatch(s -> s.startsWith("CREATE TABLE QRTZ_JOB_DETAILS"));
+        assertThat(new SpringBatchSchemaMigration().statements())
+                .anyMatch(s -> s.startsWith("CREATE TABLE BATCH_JOB_EXECUTION"));
+    }
+
+    @Test
+    void claimWhenTheTableIsFullOfFinalRowsThenThePartialIndexIsUsed() {
+        DatabaseTarget database = TestDatabase.freshDatabase();
+        try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
+             TestWorker worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock)) {
+            JdbcClient jdbc = worker.jdbc();
+            jdbc.sql("""
+                    INSERT INTO oauth_pending_code (code, redirect_uri, status, received_at)
+                    SELECT NULL, 'https://x', 'EXCHANGED', now() - interval '1 day' FROM generate_series(1, 50000)
+                    """).update();
+            jdbc.sql("INSERT INTO oauth_pending_code (code, redirect_uri) VALUES ('due', 'https://x')").update();
+            jdbc.sql("ANALYZE oauth_pending_code").update();
+
+            String plan = String.join("\n", jdbc.sql("""
+                    EXPLAIN SELECT id FROM oauth_pending_code
+                    WHERE status IN ('PENDING', 'EXCHANGING')
+                      AND (status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+                           OR status = 'EXCHANGING' AND lease_until <= now())
+                      AND received_at + interval '600 seconds' > now()
+                    ORDER BY received_at, id LIMIT 8 FOR UPDATE SKIP LOCKED
+                    """).query(String.class).list());
+
+            assertThat(plan).contains("oauth_pending_code_due_idx").doesNotContain("Seq Scan");
+        }
+    }
+
+    private static List<String> tables(JdbcClient jdbc) {
+        return jdbc.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+                .query(String.class).list();
+    }
+}
