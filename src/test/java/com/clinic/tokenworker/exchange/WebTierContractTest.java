@@ -50,7 +50,7 @@ class WebTierContractTest {
             JdbcClient jdbc = worker.jdbc();
 
             assertThatThrownBy(() -> jdbc.sql("INSERT INTO oauth_pending_code (code, redirect_uri, status) "
-                    + "VALUES ('x', 'https://x', 'DONE')").update()).hasMessageContaining("status_ck");
+                    + "VALUES (NULL, 'https://x', 'DONE')").update()).hasMessageContaining("status_ck");
             assertThatThrownBy(() -> jdbc.sql("INSERT INTO oauth_pending_code (code, redirect_uri) "
                     + "VALUES (NULL, 'https://x')").update()).hasMessageContaining("code_ck");
             assertThatThrownBy(() -> jdbc.sql("INSERT INTO oauth_pending_code (code) VALUES ('y')").update())
