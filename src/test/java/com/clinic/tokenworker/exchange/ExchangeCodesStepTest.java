@@ -4,6 +4,7 @@ import static com.clinic.tokenworker.support.FullscriptFixture.REDIRECT_URI;
 import static com.clinic.tokenworker.support.FullscriptFixture.codeRow;
 import static com.clinic.tokenworker.support.FullscriptFixture.insertCode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.clinic.tokenworker.crypto.TokenBinding;
 import com.clinic.tokenworker.crypto.TokenCipher;
@@ -18,7 +19,10 @@ import com.clinic.tokenworker.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -280,6 +284,23 @@ class ExchangeCodesStepTest {
         Map<String, Object> token = jdbc.sql("SELECT * FROM oauth_token").query().singleRow();
         assertThat(token.get("version")).isEqualTo(1L);
         assertThat(instant(token.get("issued_at"))).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void exchangeWhenSeveralCodesAreDueThenTheirCallsAreInFlightAtOnce() throws Exception {
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String code = fullscript.mintCode(REDIRECT_URI);
+            fullscript.faultForCode(code, new Fault.Slow(Duration.ofMillis(1500)), 1);
+            codes.add(code);
+            insertCode(jdbc, code, "us", clock.instant());
+        }
+        CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(worker::runOnce);
+
+        // One at a time, the second call would only start after the first one's 1.5 s.
+        await().atMost(Duration.ofMillis(1200))
+                .until(() -> codes.stream().allMatch(code -> fullscript.timesCodeSent(code) == 1));
+        assertThat(run.get().getStatus()).isEqualTo(BatchStatus.COMPLETED);
     }
 
     @Test
