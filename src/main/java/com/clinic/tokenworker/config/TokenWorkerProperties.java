@@ -157,13 +157,6 @@ public final class TokenWorkerProperties {
         };
     }
 
-    /** A copy with the given variables replaced: the CLI options map onto the same names. */
-    public static Map<String, String> overlay(Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> merged = new java.util.HashMap<>(env);
-        merged.putAll(overrides);
-        return merged;
-    }
-
     public Optional<String> datasourceUrl() {
         return datasourceUrl;
     }

@@ -117,7 +117,7 @@ public class PendingCodeRepository {
         if (!status.isFinal() || status == CodeStatus.EXCHANGED) {
             throw new IllegalArgumentException("finish() records FAILED or EXPIRED, not " + status);
         }
-        return jdbc.sql("""
+        return updateUnderClaim(jdbc.sql("""
                         UPDATE oauth_pending_code
                         SET status = :status, code = NULL, finished_at = :now, last_error = :reason,
                             last_request_id = COALESCE(:requestId, last_request_id),
@@ -127,16 +127,12 @@ public class PendingCodeRepository {
                 .param("status", status.name())
                 .param("now", SqlTime.of(now))
                 .param("reason", reason)
-                .param("requestId", requestId.orElse(null))
-                .param("id", claimed.id())
-                .param("owner", claimed.leaseOwner())
-                .param("attempts", claimed.attempts())
-                .update() == 1;
+                .param("requestId", requestId.orElse(null)), claimed);
     }
 
     /** Back to PENDING until {@code at}, keeping the attempt count (the call was made). */
     public boolean retryLater(ClaimedCode claimed, Instant at, String reason, Optional<String> requestId) {
-        return jdbc.sql("""
+        return updateUnderClaim(jdbc.sql("""
                         UPDATE oauth_pending_code
                         SET status = 'PENDING', next_attempt_at = :at, last_error = :reason,
                             last_request_id = COALESCE(:requestId, last_request_id),
@@ -145,23 +141,23 @@ public class PendingCodeRepository {
                         """)
                 .param("at", SqlTime.of(at))
                 .param("reason", reason)
-                .param("requestId", requestId.orElse(null))
-                .param("id", claimed.id())
-                .param("owner", claimed.leaseOwner())
-                .param("attempts", claimed.attempts())
-                .update() == 1;
+                .param("requestId", requestId.orElse(null)), claimed);
     }
 
     /** Back to PENDING at once and the attempt uncounted: nothing was sent, or the send did not use the code. */
     public boolean release(ClaimedCode claimed, Instant now) {
-        return jdbc.sql("""
+        return updateUnderClaim(jdbc.sql("""
                         UPDATE oauth_pending_code
                         SET status = 'PENDING', next_attempt_at = :now, attempts = attempts - 1,
                             lease_owner = NULL, lease_until = NULL
                         WHERE id = :id AND status = 'EXCHANGING' AND lease_owner = :owner AND attempts = :attempts
                         """)
-                .param("now", SqlTime.of(now))
-                .param("id", claimed.id())
+                .param("now", SqlTime.of(now)), claimed);
+    }
+
+    /** Runs a status change guarded by {@code id, status = 'EXCHANGING', lease_owner, attempts}: this very claim. */
+    private static boolean updateUnderClaim(JdbcClient.StatementSpec statement, ClaimedCode claimed) {
+        return statement.param("id", claimed.id())
                 .param("owner", claimed.leaseOwner())
                 .param("attempts", claimed.attempts())
                 .update() == 1;
