@@ -46,11 +46,15 @@ public class TokenMaintenanceJobConfiguration {
                 .build();
     }
 
+    /** The refresh steps are defined in refresh.RefreshStepsConfiguration. */
     @Bean
-    Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes) {
+    Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes,
+                            Step flagExpiringTokens, Step refreshTokens) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(summary)
                 .start(exchangeCodes)
+                .next(flagExpiringTokens)
+                .next(refreshTokens)
                 .build();
     }
 }
