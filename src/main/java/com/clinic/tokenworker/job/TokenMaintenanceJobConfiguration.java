@@ -46,15 +46,16 @@ public class TokenMaintenanceJobConfiguration {
                 .build();
     }
 
-    /** The refresh steps are defined in refresh.RefreshStepsConfiguration. */
+    /** Refresh and revocation steps: see refresh.RefreshStepsConfiguration and revocation.RevocationStepConfiguration. */
     @Bean
     Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes,
-                            Step flagExpiringTokens, Step refreshTokens) {
+                            Step flagExpiringTokens, Step refreshTokens, Step revokeTokens) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(summary)
                 .start(exchangeCodes)
                 .next(flagExpiringTokens)
                 .next(refreshTokens)
+                .next(revokeTokens)
                 .build();
     }
 }
