@@ -46,7 +46,7 @@ public class TokenMaintenanceJobConfiguration {
                 .build();
     }
 
-    /** Refresh and revocation steps: see refresh.RefreshStepsConfiguration and revocation.RevocationStepConfiguration. */
+    /** The later steps are defined in refresh.RefreshStepsConfiguration and revocation.RevocationStepConfiguration. */
     @Bean
     Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes,
                             Step flagExpiringTokens, Step refreshTokens, Step revokeTokens) {

@@ -86,10 +86,11 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
             return RepeatStatus.FINISHED;
         }
         Instant now = clock.instant();
-        if (!context.containsKey(STARTED_AT)) {
+        boolean firstPass = !context.containsKey(STARTED_AT);
+        if (firstPass) {
             context.putString(STARTED_AT, now.toString());
         }
-        Optional<String> stopReason = reasonToStop(context, now);
+        Optional<String> stopReason = reasonToStop(context, now, firstPass);
         if (stopReason.isPresent()) {
             context.putString(STOPPED_BECAUSE, stopReason.get());
             return RepeatStatus.FINISHED;
@@ -135,13 +136,14 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
         return callsNotMade == claimed.size() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
     }
 
-    private Optional<String> reasonToStop(ExecutionContext context, Instant now) {
+    private Optional<String> reasonToStop(ExecutionContext context, Instant now, boolean firstPass) {
         if (stopping) {
             return Optional.of("the job was asked to stop");
         }
-        // Tokens left now are due in the next run; a run that overstays is taken for dead by the scheduler.
-        Instant startedAt = Instant.parse(context.getString(STARTED_AT));
-        if (!now.plus(properties.lease()).isBefore(startedAt.plus(properties.maxRunDuration()))) {
+        // Tokens left now are due in the next run, while a run that overstays is taken for dead. The first pass
+        // always goes ahead, so that no configuration can keep the step from ever refreshing anything.
+        Instant mustEndBy = Instant.parse(context.getString(STARTED_AT)).plus(properties.maxRunDuration());
+        if (!firstPass && !now.plus(properties.requestTimeout()).isBefore(mustEndBy)) {
             return Optional.of("TOKENWORKER_MAX_RUN_DURATION (" + properties.maxRunDuration() + ") nearly used up");
         }
         return throttle.pausedUntil(now)

@@ -83,7 +83,8 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
         Instant now = clock.instant();
         Optional<Instant> pausedUntil = throttle.pausedUntil(now);
         if (pausedUntil.isPresent()) {
-            context.putString(STOPPED_BECAUSE, "Fullscript asked to slow down (429): paused until " + pausedUntil.get());
+            context.putString(STOPPED_BECAUSE, "Fullscript asked to slow down (429): paused until "
+                    + pausedUntil.get());
             return RepeatStatus.FINISHED;
         }
         int permits = budget.acquireForRefreshes(properties.concurrency());
@@ -163,7 +164,8 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
     public ExitStatus afterStep(StepExecution stepExecution) {
         ExecutionContext context = stepExecution.getExecutionContext();
         String summary = RevocationTally.summary(context)
-                + (context.containsKey(STOPPED_BECAUSE) ? "; stopped early: " + context.getString(STOPPED_BECAUSE) : "");
+                + (context.containsKey(STOPPED_BECAUSE) ? "; stopped early: " + context.getString(STOPPED_BECAUSE)
+                : "");
         log.info("revokeTokens: {}", summary);
         return stepExecution.getExitStatus().addExitDescription(summary);
     }

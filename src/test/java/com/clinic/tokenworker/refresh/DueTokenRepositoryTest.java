@@ -65,7 +65,7 @@ class DueTokenRepositoryTest {
         long id = dueToken("prac-stale");
         LeasedToken claimed = single(tokens.claim("worker-a", clock.instant(), LEASE, 10));
         clock.advance(Duration.ofSeconds(1));
-        TokenGrant reauthorized = grant("prac-stale", "access-from-new-authorization", "refresh-from-new-authorization");
+        TokenGrant reauthorized = grant("prac-stale", "access-from-new-authorization", "refresh-from-new-auth");
         worker.bean(TokenStore.class).saveExchangedGrant(Region.US, reauthorized, null,
                 FullscriptFixture.REDIRECT_URI, clock.instant());
 
@@ -73,7 +73,8 @@ class DueTokenRepositoryTest {
                 "stale-refresh", Optional.empty(), clock.instant());
 
         assertThat(saved).isFalse();
-        assertThat(tokenRow(jdbc, id)).containsEntry("version", claimed.version() + 1).containsEntry("status", "ACTIVE");
+        assertThat(tokenRow(jdbc, id)).containsEntry("version", claimed.version() + 1)
+                .containsEntry("status", "ACTIVE");
         assertThat(accessTokenOf(worker, id)).isEqualTo("access-from-new-authorization");
     }
 
