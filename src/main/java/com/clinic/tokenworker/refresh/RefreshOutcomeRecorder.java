@@ -69,13 +69,13 @@ public class RefreshOutcomeRecorder {
         if (outcome instanceof RefreshOutcome.RetryLater retry) {
             retry.pauseAllUntil().ifPresent(until -> throttle.pauseUntil(until, retry.reason()));
             leases.retryLater(token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
-            log.info("{} not refreshed, retry at {}: {}", token.describe(), retry.at(), retry.reason());
+            // Per token at DEBUG: in an outage this is every due token, and the step's summary counts them.
+            log.debug("{} not refreshed, retry at {}: {}", token.describe(), retry.at(), retry.reason());
             return RefreshTally.RETRIED;
         }
         if (outcome instanceof RefreshOutcome.HeldBack held) {
             leases.holdBack(token.lease(), held.recheckAt(), held.reason(), now);
-            log.warn("{} cannot be refreshed by this worker, looked at again after {}: {}", token.describe(),
-                    held.recheckAt(), held.reason());
+            log.debug("{} held back until {}: {}", token.describe(), held.recheckAt(), held.reason());
             return RefreshTally.HELD_BACK;
         }
         // NotSent and CredentialsRejected: nothing reached Fullscript, the row is free again as it was.

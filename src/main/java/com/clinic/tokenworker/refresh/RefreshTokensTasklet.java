@@ -111,6 +111,7 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
             contribution.incrementReadCount();
         }
         List<Result> results = refreshAll(claimed);
+        warnAboutHeldBack(claimed, results);
         Optional<RefreshOutcome.CredentialsRejected> refused = Optional.empty();
         int callsNotMade = 0;
         for (Result result : results) {
@@ -151,6 +152,24 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
     }
 
     private record Result(RefreshOutcome outcome, RefreshTally tally) {
+    }
+
+    /** One line per pass, not per token: a missing key holds back every token it encrypted. */
+    private static void warnAboutHeldBack(List<LeasedToken> claimed, List<Result> results) {
+        int count = 0;
+        String example = null;
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).outcome() instanceof RefreshOutcome.HeldBack held) {
+                count++;
+                if (example == null) {
+                    example = claimed.get(i).describe() + ": " + held.reason();
+                }
+            }
+        }
+        if (count > 0) {
+            log.warn("{} token(s) cannot be refreshed by this worker until its configuration changes; they are looked"
+                    + " at again in {}. First: {}", count, RefreshRetryPolicy.HOLD_BACK, example);
+        }
     }
 
     /** All calls of a pass run at once; each outcome is recorded by the thread that made the call. */
