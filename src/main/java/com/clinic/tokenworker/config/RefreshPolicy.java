@@ -3,7 +3,10 @@ package com.clinic.tokenworker.config;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Which due tokens the built-in refresh step refreshes ahead of time. */
+/**
+ * Which expiring tokens are flagged REFRESH_DUE, and so refreshed ahead of time. It applies to the flag rather than
+ * to the built-in refresh step, so an external pipeline fed by the flag follows it too.
+ */
 public enum RefreshPolicy {
     /** Every due token: about 12 refreshes per user per day. */
     ALL("all"),

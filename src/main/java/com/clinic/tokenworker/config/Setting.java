@@ -24,7 +24,7 @@ public enum Setting {
     TOKENWORKER_INTERVAL("PT15S", "How often `daemon` and `run --window` fire the job."),
     TOKENWORKER_REFRESH_ENABLED("true", "`false` when another system refreshes tokens: the worker then only flags them REFRESH_DUE."),
     TOKENWORKER_REFRESH_MARGIN("PT20M", "Tokens expiring within this margin are flagged REFRESH_DUE (and refreshed). Must exceed the interval plus a run's duration."),
-    TOKENWORKER_REFRESH_POLICY("all", "`all`: refresh every due token; `recently-used`: only tokens used within TOKENWORKER_REFRESH_ACTIVE_WITHIN."),
+    TOKENWORKER_REFRESH_POLICY("all", "`all`: flag (and refresh) every expiring token; `recently-used`: only tokens used (`last_used_at`, else authorized) within TOKENWORKER_REFRESH_ACTIVE_WITHIN. Applies to the flag, so an external pipeline follows it too."),
     TOKENWORKER_REFRESH_ACTIVE_WITHIN("P7D", "With the `recently-used` policy, how recently `last_used_at` must lie for a token to be refreshed ahead of time."),
     TOKENWORKER_MAX_RUN_DURATION("PT5M", "The longest one job execution may take: the refresh margin must exceed interval + this, and an execution silent for longer is recovered as dead."),
     TOKENWORKER_EMBEDDED_DATA_DIR("./.tokenworker/pgdata", "Data folder of the embedded development PostgreSQL (used only without SPRING_DATASOURCE_URL)."),

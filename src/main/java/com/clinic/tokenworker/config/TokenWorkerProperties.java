@@ -89,9 +89,11 @@ public final class TokenWorkerProperties {
         if (refreshMargin != null && interval != null && maxRunDuration != null
                 && refreshMargin.compareTo(interval.plus(maxRunDuration)) <= 0) {
             r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_REFRESH_MARGIN,
-                    "must exceed TOKENWORKER_INTERVAL (" + interval + ") + TOKENWORKER_MAX_RUN_DURATION ("
-                            + maxRunDuration + ") = " + interval.plus(maxRunDuration)
-                            + ", or a token can expire between two runs",
+                    "is " + refreshMargin + ", but must exceed TOKENWORKER_INTERVAL (" + interval
+                            + ") + TOKENWORKER_MAX_RUN_DURATION (" + maxRunDuration + ") = "
+                            + interval.plus(maxRunDuration) + ": a token flagged just after one run is refreshed"
+                            + " by the next, which may start an interval later and take that long (lower the"
+                            + " other two, or raise the margin)",
                     interval.plus(maxRunDuration).plusMinutes(10).toString()));
         }
     }

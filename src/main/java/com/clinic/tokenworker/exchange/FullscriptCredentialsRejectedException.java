@@ -9,10 +9,15 @@ public class FullscriptCredentialsRejectedException extends RuntimeException {
     private final Region region;
 
     public FullscriptCredentialsRejectedException(Region region, Optional<String> requestId) {
+        this(region, requestId, "Unsent codes were left PENDING.");
+    }
+
+    /** @param consequence what became of the work in hand, e.g. which rows were left for a later run */
+    public FullscriptCredentialsRejectedException(Region region, Optional<String> requestId, String consequence) {
         super("Fullscript rejected the client credentials of region " + region.code() + ": check "
                 + region.variablePrefix() + "CLIENT_ID and " + region.variablePrefix() + "CLIENT_SECRET"
                 + " (and FULLSCRIPT_ENVIRONMENT: sandbox and production apps differ)"
-                + CodeExchanger.requestIdSuffix(requestId) + ". Unsent codes were left PENDING.");
+                + CodeExchanger.requestIdSuffix(requestId) + ". " + consequence);
         this.region = region;
     }
 

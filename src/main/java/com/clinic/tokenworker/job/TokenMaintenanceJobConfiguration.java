@@ -46,11 +46,16 @@ public class TokenMaintenanceJobConfiguration {
                 .build();
     }
 
+    /** The later steps are defined in refresh.RefreshStepsConfiguration and revocation.RevocationStepConfiguration. */
     @Bean
-    Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes) {
+    Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes,
+                            Step flagExpiringTokens, Step refreshTokens, Step revokeTokens) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(summary)
                 .start(exchangeCodes)
+                .next(flagExpiringTokens)
+                .next(refreshTokens)
+                .next(revokeTokens)
                 .build();
     }
 }

@@ -56,6 +56,7 @@ public class TokenStore {
                             lease_owner = NULL,
                             lease_until = NULL,
                             last_error = NULL,
+                            last_request_id = NULL,
                             version = oauth_token.version + 1,
                             updated_at = EXCLUDED.updated_at
                         WHERE oauth_token.issued_at <= EXCLUDED.issued_at

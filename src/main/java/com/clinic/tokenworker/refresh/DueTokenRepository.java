@@ -1,0 +1,143 @@
+package com.clinic.tokenworker.refresh;
+
+import com.clinic.tokenworker.crypto.TokenCipher;
+import com.clinic.tokenworker.crypto.TokenField;
+import com.clinic.tokenworker.db.SqlTime;
+import com.clinic.tokenworker.fullscript.TokenGrant;
+import com.clinic.tokenworker.token.LeasedToken;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The refresh step's reads and writes of {@code oauth_token}. A claim is one statement ({@code UPDATE ... WHERE id
+ * IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING}) committed at once, so the lease is visible to every other
+ * worker, and to an external pipeline following the README, before any call. A new token pair is written only
+ * over the version the claim saw.
+ */
+@Repository
+public class DueTokenRepository {
+
+    private final JdbcClient jdbc;
+    private final TokenCipher cipher;
+
+    public DueTokenRepository(JdbcClient jdbc, TokenCipher cipher) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+    }
+
+    /**
+     * Claims up to {@code limit} REFRESH_DUE tokens whose backoff is over and that nobody holds a live lease on,
+     * earliest expiry first.
+     */
+    public List<LeasedToken> claim(String owner, Instant now, Duration lease, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        UPDATE oauth_token
+                        SET lease_owner = :owner, lease_until = :leaseUntil
+                        WHERE id IN (
+                            SELECT id FROM oauth_token
+                            WHERE status = 'REFRESH_DUE'
+                              AND (next_refresh_at IS NULL OR next_refresh_at <= :now)
+                              AND (lease_until IS NULL OR lease_until <= :now)
+                            ORDER BY expires_at, id
+                            LIMIT :limit
+                            FOR UPDATE SKIP LOCKED)
+                        RETURNING %s
+                        """.formatted(LeasedToken.COLUMNS))
+                .param("owner", owner)
+                .param("leaseUntil", SqlTime.of(now.plus(lease)))
+                .param("now", SqlTime.of(now))
+                .param("limit", limit)
+                .query(LeasedToken.ROW_MAPPER)
+                .list()
+                .stream()
+                .sorted(Comparator.comparing(LeasedToken::expiresAt).thenComparing(LeasedToken::id))
+                .toList();
+    }
+
+    /**
+     * Right before the call: still REFRESH_DUE, still the version we claimed, still under our lease. A user who
+     * authorized again or an application that asked for revocation since the claim is not refreshed.
+     */
+    public boolean isStillDue(LeasedToken token) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM oauth_token
+                        WHERE id = :id AND status = 'REFRESH_DUE' AND version = :version
+                          AND lease_owner = :owner AND lease_until = :until
+                        """)
+                .param("id", token.id())
+                .param("version", token.version())
+                .param("owner", token.lease().owner())
+                .param("until", SqlTime.of(token.lease().until()))
+                .query(Long.class)
+                .single() == 1L;
+    }
+
+    /**
+     * Stores the refreshed pair, both tokens encrypted in one statement, only if the row still has the version
+     * the claim saw: a stale writer never overwrites a newer token. The lease is deliberately not required: a
+     * pair in hand is the only copy of a rotated refresh token, so it is stored even if our lease lapsed, and a
+     * worker that took the row over meanwhile (and was refused with the old token) is overruled. A row the
+     * application set to REVOKE_REQUESTED meanwhile keeps that status, so the live pair gets revoked next.
+     *
+     * @return false when another writer stored a newer token (or the row was revoked): nothing was written
+     */
+    public boolean saveRefreshed(LeasedToken token, TokenGrant grant, String refreshTokenToStore,
+                                 Optional<String> requestId, Instant now) {
+        byte[] access = cipher.encrypt(grant.accessToken(), token.binding(TokenField.ACCESS_TOKEN));
+        byte[] refresh = cipher.encrypt(refreshTokenToStore, token.binding(TokenField.REFRESH_TOKEN));
+        return jdbc.sql("""
+                        UPDATE oauth_token
+                        SET access_token_ciphertext = :access, refresh_token_ciphertext = :refresh,
+                            encryption_key_id = :keyId, token_type = :tokenType,
+                            scope = COALESCE(NULLIF(:scope, ''), scope),
+                            issued_at = :issuedAt, expires_at = :expiresAt,
+                            status = CASE WHEN status = 'REVOKE_REQUESTED' THEN status ELSE 'ACTIVE' END,
+                            refresh_due_at = NULL, refresh_attempts = 0, next_refresh_at = NULL,
+                            last_error = NULL, last_request_id = :requestId,
+                            lease_owner = NULL, lease_until = NULL,
+                            version = version + 1, updated_at = :now
+                        WHERE id = :id AND version = :version AND status <> 'REVOKED'
+                        """)
+                .param("access", access)
+                .param("refresh", refresh)
+                .param("keyId", cipher.currentKeyId())
+                .param("tokenType", grant.tokenType())
+                .param("scope", grant.scope())
+                .param("issuedAt", SqlTime.of(grant.issuedAt()))
+                .param("expiresAt", SqlTime.of(grant.expiresAt()))
+                .param("requestId", requestId.orElse(null))
+                .param("now", SqlTime.of(now))
+                .param("id", token.id())
+                .param("version", token.version())
+                .update() == 1;
+    }
+
+    /** Final for the worker: only a new authorization (an exchange for the same user) makes the row ACTIVE again. */
+    public boolean requireReauthorization(LeasedToken token, String reason, Optional<String> requestId,
+                                          Instant now) {
+        return jdbc.sql("""
+                        UPDATE oauth_token
+                        SET status = 'REAUTH_REQUIRED', last_error = :reason,
+                            last_request_id = COALESCE(:requestId, last_request_id), next_refresh_at = NULL,
+                            lease_owner = NULL, lease_until = NULL, updated_at = :now
+                        WHERE id = :id AND status = 'REFRESH_DUE' AND version = :version
+                          AND lease_owner = :owner AND lease_until = :until
+                        """)
+                .param("reason", reason)
+                .param("requestId", requestId.orElse(null))
+                .param("now", SqlTime.of(now))
+                .param("id", token.id())
+                .param("version", token.version())
+                .param("owner", token.lease().owner())
+                .param("until", SqlTime.of(token.lease().until()))
+                .update() == 1;
+    }
+}

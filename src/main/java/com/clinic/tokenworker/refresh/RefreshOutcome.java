@@ -1,0 +1,55 @@
+package com.clinic.tokenworker.refresh;
+
+import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.TokenGrant;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What became of one claimed token. Each variant maps to exactly one write of its row. */
+public sealed interface RefreshOutcome {
+
+    /**
+     * Fullscript issued a new pair: store it over the version we claimed. {@code refreshTokenToStore} is the
+     * rotated refresh token, or the one we sent when the answer carried none (it stays valid then).
+     */
+    record Refreshed(TokenGrant grant, String refreshTokenToStore, Optional<String> requestId)
+            implements RefreshOutcome {
+
+        public boolean rotated() {
+            return grant.refreshToken().isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "Refreshed[grant=" + grant + ", rotated=" + rotated() + ", refreshToken=<redacted>]";
+        }
+    }
+
+    /**
+     * Fullscript refused the refresh token (invalid_grant): final, the user must authorize again.
+     * {@code afterLostResponse}: an earlier attempt got no usable answer, so it probably rotated the token.
+     */
+    record ReauthRequired(String reason, boolean afterLostResponse, Optional<String> requestId)
+            implements RefreshOutcome {
+    }
+
+    /**
+     * Transient failure: try again at {@code at}. {@code pauseAllUntil} is set for a 429, which slows every
+     * worker down, not only this token.
+     */
+    record RetryLater(Instant at, String reason, Optional<String> requestId, Optional<Instant> pauseAllUntil)
+            implements RefreshOutcome {
+    }
+
+    /** Not sent because of this worker's configuration (a missing key, a disabled region): look again later. */
+    record HeldBack(String reason, Instant recheckAt) implements RefreshOutcome {
+    }
+
+    /** Not sent, nothing to record: the lease is too short for a call, or the row changed since the claim. */
+    record NotSent(String reason) implements RefreshOutcome {
+    }
+
+    /** Our client credentials were refused: the row is released untouched and the job fails. */
+    record CredentialsRejected(Region region, Optional<String> requestId) implements RefreshOutcome {
+    }
+}

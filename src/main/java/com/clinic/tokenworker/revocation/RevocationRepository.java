@@ -1,0 +1,72 @@
+package com.clinic.tokenworker.revocation;
+
+import com.clinic.tokenworker.db.SqlTime;
+import com.clinic.tokenworker.token.LeasedToken;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The revocation step's claim and final write on {@code oauth_token}. The claim respects a live lease, so a row
+ * whose refresh is in flight is revoked after that refresh is stored, with the tokens it produced.
+ */
+@Repository
+public class RevocationRepository {
+
+    private final JdbcClient jdbc;
+
+    public RevocationRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<LeasedToken> claim(String owner, Instant now, Duration lease, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        UPDATE oauth_token
+                        SET lease_owner = :owner, lease_until = :leaseUntil
+                        WHERE id IN (
+                            SELECT id FROM oauth_token
+                            WHERE status = 'REVOKE_REQUESTED'
+                              AND (next_refresh_at IS NULL OR next_refresh_at <= :now)
+                              AND (lease_until IS NULL OR lease_until <= :now)
+                            ORDER BY id
+                            LIMIT :limit
+                            FOR UPDATE SKIP LOCKED)
+                        RETURNING %s
+                        """.formatted(LeasedToken.COLUMNS))
+                .param("owner", owner)
+                .param("leaseUntil", SqlTime.of(now.plus(lease)))
+                .param("now", SqlTime.of(now))
+                .param("limit", limit)
+                .query(LeasedToken.ROW_MAPPER)
+                .list();
+    }
+
+    /**
+     * Wipes both tokens and sets REVOKED, only for the version that was revoked: if a refresh stored a new pair
+     * meanwhile, that pair is still live at Fullscript and the row stays REVOKE_REQUESTED for the next pass.
+     */
+    public boolean markRevoked(LeasedToken token, Optional<String> requestId, Instant now) {
+        return jdbc.sql("""
+                        UPDATE oauth_token
+                        SET status = 'REVOKED', access_token_ciphertext = NULL, refresh_token_ciphertext = NULL,
+                            refresh_due_at = NULL, refresh_attempts = 0, next_refresh_at = NULL, last_error = NULL,
+                            last_request_id = COALESCE(:requestId, last_request_id),
+                            lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = :now
+                        WHERE id = :id AND status = 'REVOKE_REQUESTED' AND version = :version
+                          AND lease_owner = :owner AND lease_until = :until
+                        """)
+                .param("requestId", requestId.orElse(null))
+                .param("now", SqlTime.of(now))
+                .param("id", token.id())
+                .param("version", token.version())
+                .param("owner", token.lease().owner())
+                .param("until", SqlTime.of(token.lease().until()))
+                .update() == 1;
+    }
+}

@@ -1,0 +1,177 @@
+package com.clinic.tokenworker.revocation;
+
+import com.clinic.tokenworker.budget.RequestBudget;
+import com.clinic.tokenworker.budget.ThrottleGate;
+import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
+import com.clinic.tokenworker.schedule.WorkerIdentity;
+import com.clinic.tokenworker.token.LeasedToken;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.StoppableTasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The {@code revokeTokens} step, after {@code refreshTokens}: rows the application set to REVOKE_REQUESTED are
+ * revoked at Fullscript, their tokens wiped, and become REVOKED. It runs whatever TOKENWORKER_REFRESH_ENABLED
+ * says: an external refresh pipeline does not make the application's revocation requests go away. Revocations
+ * draw on the refresh share of the budget, so code exchanges keep their reserve.
+ *
+ * <p>Counts: READ_COUNT = rows claimed, WRITE_COUNT = rows revoked, FILTER_COUNT = the others (see
+ * {@link RevocationTally}).
+ */
+public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RevokeTokensTasklet.class);
+    static final String STOPPED_BECAUSE = "revoke.stopped_because";
+
+    private final RevocationRepository revocations;
+    private final TokenRevoker revoker;
+    private final RevocationRecorder recorder;
+    private final RequestBudget budget;
+    private final ThrottleGate throttle;
+    private final ExecutorService calls;
+    private final TransactionTemplate ownTransaction;
+    private final TokenWorkerProperties properties;
+    private final WorkerIdentity worker;
+    private final Clock clock;
+    private volatile boolean stopping;
+
+    public RevokeTokensTasklet(RevocationRepository revocations, TokenRevoker revoker, RevocationRecorder recorder,
+                               RequestBudget budget, ThrottleGate throttle, ExecutorService calls,
+                               TransactionTemplate ownTransaction, TokenWorkerProperties properties,
+                               WorkerIdentity worker, Clock clock) {
+        this.revocations = revocations;
+        this.revoker = revoker;
+        this.recorder = recorder;
+        this.budget = budget;
+        this.throttle = throttle;
+        this.calls = calls;
+        this.ownTransaction = ownTransaction;
+        this.properties = properties;
+        this.worker = worker;
+        this.clock = clock;
+    }
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        stopping = false;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        ExecutionContext context = contribution.getStepExecution().getExecutionContext();
+        if (stopping) {
+            context.putString(STOPPED_BECAUSE, "the job was asked to stop");
+            return RepeatStatus.FINISHED;
+        }
+        Instant now = clock.instant();
+        Optional<Instant> pausedUntil = throttle.pausedUntil(now);
+        if (pausedUntil.isPresent()) {
+            context.putString(STOPPED_BECAUSE, "Fullscript asked to slow down (429): paused until "
+                    + pausedUntil.get());
+            return RepeatStatus.FINISHED;
+        }
+        int permits = budget.acquireForRefreshes(properties.concurrency());
+        if (permits == 0) {
+            context.putString(STOPPED_BECAUSE, "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN, less the "
+                    + "share kept for code exchanges)");
+            return RepeatStatus.FINISHED;
+        }
+        List<LeasedToken> claimed = ownTransaction.execute(
+                tx -> revocations.claim(worker.id(), now, properties.lease(), permits));
+        budget.giveBack(permits - claimed.size());
+        if (claimed.isEmpty()) {
+            return RepeatStatus.FINISHED;
+        }
+        for (int i = 0; i < claimed.size(); i++) {
+            contribution.incrementReadCount();
+        }
+        Optional<RevocationOutcome.CredentialsRejected> refused = Optional.empty();
+        int progressed = 0;
+        int callsNotMade = 0;
+        for (Result result : revokeAll(claimed)) {
+            result.tally().add(context, 1);
+            if (result.tally() == RevocationTally.REVOKED) {
+                contribution.incrementWriteCount(1);
+            } else {
+                contribution.incrementFilterCount(1);
+            }
+            if (result.tally() == RevocationTally.REVOKED || result.tally() == RevocationTally.RETRIED) {
+                progressed++;
+            }
+            if (result.tally() == RevocationTally.HELD_BACK || result.tally() == RevocationTally.NOT_SENT) {
+                callsNotMade++;
+            }
+            if (result.outcome() instanceof RevocationOutcome.CredentialsRejected rejected) {
+                refused = Optional.of(rejected);
+            }
+        }
+        budget.giveBack(callsNotMade);
+        if (refused.isPresent()) {
+            throw new FullscriptCredentialsRejectedException(refused.get().region(), refused.get().requestId(),
+                    "Rows not yet revoked were left REVOKE_REQUESTED.");
+        }
+        // A pass that changed nothing would claim the same rows again at once: leave them to the next run.
+        return progressed == 0 ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+    }
+
+    private record Result(RevocationOutcome outcome, RevocationTally tally) {
+    }
+
+    private List<Result> revokeAll(List<LeasedToken> claimed) throws InterruptedException {
+        List<Future<Result>> futures = new ArrayList<>();
+        for (LeasedToken token : claimed) {
+            futures.add(calls.submit(() -> {
+                RevocationOutcome outcome = revoker.revoke(token);
+                return new Result(outcome, recorder.record(token, outcome));
+            }));
+        }
+        List<Result> results = new ArrayList<>();
+        RuntimeException firstFailure = null;
+        for (Future<Result> future : futures) {
+            try {
+                results.add(future.get());
+            } catch (ExecutionException e) {
+                if (firstFailure == null) {
+                    firstFailure = e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+        return results;
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        ExecutionContext context = stepExecution.getExecutionContext();
+        String summary = RevocationTally.summary(context)
+                + (context.containsKey(STOPPED_BECAUSE) ? "; stopped early: " + context.getString(STOPPED_BECAUSE)
+                : "");
+        log.info("revokeTokens: {}", summary);
+        return stepExecution.getExitStatus().addExitDescription(summary);
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+}

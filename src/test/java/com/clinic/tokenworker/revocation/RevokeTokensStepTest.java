@@ -1,0 +1,137 @@
+package com.clinic.tokenworker.revocation;
+
+import static com.clinic.tokenworker.support.TokenFixture.accessTokenOf;
+import static com.clinic.tokenworker.support.TokenFixture.authorize;
+import static com.clinic.tokenworker.support.TokenFixture.refreshTokenOf;
+import static com.clinic.tokenworker.support.TokenFixture.step;
+import static com.clinic.tokenworker.support.TokenFixture.tokenRow;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.clinic.tokenworker.refresh.DueTokenRepository;
+import com.clinic.tokenworker.db.SqlTime;
+import com.clinic.tokenworker.simulator.FakeFullscriptServer;
+import com.clinic.tokenworker.simulator.SimulatorOptions;
+import com.clinic.tokenworker.support.FullscriptFixture;
+import com.clinic.tokenworker.support.SettableClock;
+import com.clinic.tokenworker.support.TestDatabase;
+import com.clinic.tokenworker.support.TestWorker;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Revocation requested by the application, end to end against the fake Fullscript. */
+class RevokeTokensStepTest {
+
+    private static final SettableClock clock = SettableClock.startingAt("2026-03-02T10:00:00Z");
+    private static FakeFullscriptServer fullscript;
+    private static TestWorker worker;
+    private static JdbcClient jdbc;
+
+    @BeforeAll
+    static void start() {
+        fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
+        worker = TestWorker.start(TestDatabase.freshDatabase(), FullscriptFixture.environmentFor(fullscript), clock);
+        jdbc = worker.jdbc();
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+        fullscript.close();
+    }
+
+    @BeforeEach
+    void cleanSlate() {
+        jdbc.sql("TRUNCATE oauth_pending_code, oauth_token, tokenworker_rate_bucket").update();
+        fullscript.setLatency(Duration.ZERO);
+        clock.advance(Duration.ofHours(3));
+    }
+
+    @Test
+    void revokeWhenApplicationRequestsItThenRevokedAtFullscriptAndTheTokensWiped() {
+        long id = authorize(worker, fullscript, "prac-leaving");
+        String refresh = refreshTokenOf(worker, id);
+        String access = accessTokenOf(worker, id);
+        long revokesBefore = fullscript.revokeRequestCount();
+        requestRevocation(id);
+
+        JobExecution execution = worker.runOnce();
+
+        assertThat(fullscript.revokeRequestCount() - revokesBefore).isEqualTo(1);
+        assertThat(fullscript.isRefreshTokenActive(refresh)).isFalse();
+        assertThat(fullscript.isAccessTokenActive(access)).isFalse();
+        Map<String, Object> row = tokenRow(jdbc, id);
+        assertThat(row).containsEntry("status", "REVOKED").containsEntry("access_token_ciphertext", null)
+                .containsEntry("refresh_token_ciphertext", null).containsEntry("version", 1L)
+                .containsEntry("lease_owner", null).containsEntry("last_error", null);
+        assertThat(step(execution, "revokeTokens").getWriteCount()).isEqualTo(1);
+        assertThat(step(execution, "revokeTokens").getExitStatus().getExitDescription()).contains("revoked=1");
+
+        worker.runOnce();
+        assertThat(fullscript.revokeRequestCount() - revokesBefore).as("REVOKED is final").isEqualTo(1);
+    }
+
+    @Test
+    void revokeWhenFullscriptDoesNotAnswerInTimeThenTheRowStaysRequestedAndIsRetriedLater() {
+        long id = authorize(worker, fullscript, "prac-slow-revoke");
+        String refresh = refreshTokenOf(worker, id);
+        requestRevocation(id);
+        fullscript.setLatency(Duration.ofMillis(2500)); // the request timeout is PT2S
+
+        JobExecution slow = worker.runOnce();
+
+        Map<String, Object> row = tokenRow(jdbc, id);
+        assertThat(row).containsEntry("status", "REVOKE_REQUESTED").containsEntry("refresh_attempts", 1)
+                .containsEntry("lease_owner", null);
+        assertThat(row.get("refresh_token_ciphertext")).as("nothing wiped before Fullscript confirmed").isNotNull();
+        assertThat((String) row.get("last_error")).contains("revocation attempt 1 failed").contains("PT2S");
+        assertThat(step(slow, "revokeTokens").getExitStatus().getExitDescription()).contains("retried=1");
+
+        fullscript.setLatency(Duration.ZERO);
+        clock.advance(Duration.ofSeconds(30));
+        worker.runOnce();
+
+        assertThat(tokenRow(jdbc, id)).containsEntry("status", "REVOKED").containsEntry("refresh_attempts", 0);
+        assertThat(fullscript.isRefreshTokenActive(refresh)).isFalse();
+    }
+
+    @Test
+    void revokeWhenARefreshOfTheRowIsInFlightThenItWaitsForThatLease() {
+        long id = authorize(worker, fullscript, "prac-busy");
+        jdbc.sql("UPDATE oauth_token SET status = 'REFRESH_DUE' WHERE id = :id").param("id", id).update();
+        assertThat(worker.bean(DueTokenRepository.class).claim("refreshing-worker", clock.instant(),
+                Duration.ofSeconds(10), 1)).hasSize(1);
+        requestRevocation(id);
+        long revokesBefore = fullscript.revokeRequestCount();
+
+        worker.runOnce();
+        assertThat(fullscript.revokeRequestCount()).isEqualTo(revokesBefore);
+        assertThat(tokenRow(jdbc, id)).containsEntry("status", "REVOKE_REQUESTED");
+
+        clock.advance(Duration.ofSeconds(10));
+        worker.runOnce();
+        assertThat(tokenRow(jdbc, id)).containsEntry("status", "REVOKED");
+    }
+
+    @Test
+    void revokedRowWithATokenIsRefusedByTheDatabase() {
+        long id = authorize(worker, fullscript, "prac-constraint");
+
+        assertThatThrownBy(() -> jdbc.sql("UPDATE oauth_token SET status = 'REVOKED' WHERE id = :id")
+                .param("id", id).update())
+                .isInstanceOf(DataIntegrityViolationException.class)
+                .hasMessageContaining("oauth_token_revoked_wiped_ck");
+    }
+
+    private static void requestRevocation(long id) {
+        jdbc.sql("UPDATE oauth_token SET status = 'REVOKE_REQUESTED', updated_at = :now WHERE id = :id")
+                .param("now", SqlTime.of(clock.instant())).param("id", id).update();
+    }
+}
