@@ -81,8 +81,9 @@ class ConcurrentRefreshTest {
                     IntStream.range(0, TOKENS).mapToObj(i -> "prac-" + i).toList());
             List<String> oldRefreshTokens = ids.stream().map(id -> refreshTokenOf(workers.get(0), id)).toList();
             clock.advance(Duration.ofMinutes(101));
-            // A little latency keeps every worker's calls in flight long enough for their passes to interleave.
-            fullscript.setLatency(Duration.ofMillis(30));
+            // Latency stretches one worker's 25 passes over ~5 s, so the others (whose contexts may be slower to
+            // reach the refresh step on a loaded machine) are sure to join in and compete for the same rows.
+            fullscript.setLatency(Duration.ofMillis(200));
 
             CountDownLatch go = new CountDownLatch(1);
             List<Future<JobExecution>> runs = new ArrayList<>();
