@@ -4,6 +4,7 @@ import com.clinic.tokenworker.config.RegionCredentials;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.fullscript.FullscriptClient;
 import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import com.clinic.tokenworker.fullscript.TokenEndpointResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public class CodeExchanger {
         return RetryPolicy.nextAttempt(now, claimed.attempts(), claimed.deadline(), requestedDelay)
                 .<ExchangeOutcome>map(at -> new ExchangeOutcome.RetryLater(at, reason, requestId, pauseAll))
                 .orElseGet(() -> new ExchangeOutcome.Expired("deadline passed after " + claimed.attempts()
-                        + " attempt(s); last error: " + reason + requestIdSuffix(requestId)));
+                        + " attempt(s); last error: " + reason + RequestIdSuffix.of(requestId)));
     }
 
     /**
@@ -101,11 +102,7 @@ public class CodeExchanger {
             base += "; an earlier attempt's response was lost, so the code was probably used by it:"
                     + " the user must authorize again";
         }
-        return base + requestIdSuffix(rejected.requestId());
-    }
-
-    static String requestIdSuffix(Optional<String> requestId) {
-        return requestId.map(id -> " [X-Request-Id " + printable(id) + "]").orElse("");
+        return base + RequestIdSuffix.of(rejected.requestId());
     }
 
     private static String printable(String value) {

@@ -1,6 +1,7 @@
 package com.clinic.tokenworker.exchange;
 
 import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import java.util.Optional;
 
 /** Fullscript refused our client credentials: the job stops; the codes stay PENDING for a fixed configuration. */
@@ -17,7 +18,7 @@ public class FullscriptCredentialsRejectedException extends RuntimeException {
         super("Fullscript rejected the client credentials of region " + region.code() + ": check "
                 + region.variablePrefix() + "CLIENT_ID and " + region.variablePrefix() + "CLIENT_SECRET"
                 + " (and FULLSCRIPT_ENVIRONMENT: sandbox and production apps differ)"
-                + CodeExchanger.requestIdSuffix(requestId) + ". " + consequence);
+                + RequestIdSuffix.of(requestId) + ". " + consequence);
         this.region = region;
     }
 
