@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -102,7 +104,10 @@ public class DemoCommand implements Callable<Integer> {
                 TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(
                         demoEnvironment(given, fullscript.environment()));
                 boolean terminal = System.console() != null;
-                try (WorkerSession session = WorkerSession.open(properties, clock, quietWhileTheBarShows(terminal))) {
+                try (WorkerSession session = WorkerSession.open(properties, clock, Map.of())) {
+                    if (terminal) {
+                        quietWhileTheBarShows(session.bean(LoggingSystem.class));
+                    }
                     return demo(session, properties, fullscript, terminal, given, out, clock).code();
                 }
             }
@@ -186,13 +191,13 @@ public class DemoCommand implements Callable<Integer> {
                 + "(openssl rand -base64 32).");
     }
 
-    /** The log would tear the bar apart; the job's per-execution lines are in the job tables anyway. */
-    private static Map<String, Object> quietWhileTheBarShows(boolean terminal) {
-        if (!terminal) {
-            return Map.of();
-        }
-        return Map.of("logging.level.com.clinic.tokenworker", "WARN",
-                "logging.level.com.clinic.tokenworker.cli", "INFO");
+    /**
+     * The job's INFO lines would tear the bar apart, and they are in the job tables anyway. Set on the logging
+     * system itself: properties handed to the context rank below application.properties, which sets INFO.
+     */
+    private static void quietWhileTheBarShows(LoggingSystem logging) {
+        logging.setLogLevel("com.clinic.tokenworker", LogLevel.WARN);
+        logging.setLogLevel("com.clinic.tokenworker.cli", LogLevel.INFO);
     }
 
     private static void printPlan(List<DemoCase> mix, DemoFullscript fullscript, PrintWriter out) {

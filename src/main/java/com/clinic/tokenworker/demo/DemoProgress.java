@@ -13,8 +13,9 @@ public interface DemoProgress extends AutoCloseable {
         return terminal ? new ProgressBarDisplay(total, System.err) : new LogLineDisplay(clock);
     }
 
+    /** Short enough to sit beside a bar in an 80-column terminal. */
     static String breakdown(CodeCounts counts) {
         return "exchanged " + counts.exchanged() + ", expired " + counts.expired() + ", failed " + counts.failed()
-                + (counts.retrying() > 0 ? ", " + counts.retrying() + " waiting for a retry" : "");
+                + (counts.retrying() > 0 ? ", retrying " + counts.retrying() : "");
     }
 }

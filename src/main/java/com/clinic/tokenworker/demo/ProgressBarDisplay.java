@@ -23,7 +23,7 @@ final class ProgressBarDisplay implements DemoProgress {
     @Override
     public void update(CodeCounts counts, int executions) {
         bar.stepTo(counts.settled());
-        bar.setExtraMessage(DemoProgress.breakdown(counts) + " (" + executions + " executions)");
+        bar.setExtraMessage(DemoProgress.breakdown(counts));
     }
 
     @Override
