@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Runs the worker on an embedded database against fake Fullscript servers, then sums up.",
         description = {
                 "Shows the worker at work with nothing installed or configured: an embedded PostgreSQL, two fake "
                         + "Fullscript servers (US and Canada) in this process, a realistic mix of codes (ordinary, "
@@ -67,6 +68,7 @@ public class DemoCommand implements Callable<Integer> {
     private final Map<String, String> overrides = new HashMap<>();
 
     @Option(names = "--time-limit", paramLabel = "DURATION", defaultValue = "PT2M",
+            converter = IsoDurationConverter.class,
             description = "Give up after this long (ISO-8601, default ${DEFAULT-VALUE}); the demo usually needs "
                     + "about 10 seconds.")
     Duration timeLimit;

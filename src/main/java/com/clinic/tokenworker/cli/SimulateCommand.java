@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Serves a fake Fullscript OAuth server for web-tier development and local end-to-end runs.",
         description = {
                 "Serves a fake Fullscript OAuth server (one region, one app) until Ctrl-C or SIGTERM, for web-tier "
                         + "developers and local end-to-end runs: POST /api/oauth/token (authorization_code and "
@@ -59,10 +60,12 @@ public class SimulateCommand implements Callable<Integer> {
     String redirectUri;
 
     @Option(names = "--access-token-lifetime", paramLabel = "DURATION", defaultValue = "PT2H",
+            converter = IsoDurationConverter.class,
             description = "expires_in of issued access tokens, ISO-8601 (default ${DEFAULT-VALUE}, like Fullscript).")
     Duration accessTokenLifetime;
 
     @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "PT0S",
+            converter = IsoDurationConverter.class,
             description = "Delay before every token and revoke request is answered, ISO-8601 (e.g. PT0.3S).")
     Duration latency;
 
