@@ -182,7 +182,8 @@ class ReadmeTest {
         String body = readme.substring(from, to);
         String oldTable = current.isEmpty() ? "" : String.join("\n", current) + "\n";
         String newTable = String.join("\n", generated) + "\n";
-        String newBody = oldTable.isEmpty() ? body.stripTrailing() + "\n\n" + newTable : body.replace(oldTable, newTable);
+        String newBody = oldTable.isEmpty() ? body.stripTrailing() + "\n\n" + newTable
+                : body.replace(oldTable, newTable);
         Files.writeString(README, readme.substring(0, from) + newBody + readme.substring(to), StandardCharsets.UTF_8);
     }
 }

@@ -76,8 +76,8 @@ public final class DemoReport {
         out.println("  SQL       SELECT status, count(*) FROM oauth_pending_code GROUP BY status;");
         out.println("            SELECT id, region, status, attempts, last_error FROM oauth_pending_code "
                 + "WHERE status <> 'EXCHANGED';");
-        out.println("            SELECT id, region, resource_owner_type, status, issued_at, expires_at FROM oauth_token "
-                + "ORDER BY id;");
+        out.println("            SELECT id, region, resource_owner_type, status, issued_at, expires_at "
+                + "FROM oauth_token ORDER BY id;");
         out.println("            SELECT step_name, read_count, write_count, exit_message FROM batch_step_execution "
                 + "ORDER BY step_execution_id DESC LIMIT 5;");
     }

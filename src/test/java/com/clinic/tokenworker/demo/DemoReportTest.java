@@ -43,7 +43,8 @@ class DemoReportTest {
         String printed = print(new DemoSummary(CODES, Map.of("us", 36), Map.of("ACTIVE", 29), 0, 4,
                 List.of(new StepTotal("exchangeCodes", 3, 38, 29, 9, Map.of())), LOOP));
 
-        assertThat(printed).containsPattern("(?m)^  tokens flagged\\s+-  this build's job has no step flagExpiringTokens$")
+        assertThat(printed)
+                .containsPattern("(?m)^  tokens flagged\\s+-  this build's job has no step flagExpiringTokens$")
                 .containsPattern("(?m)^  near expiry\\s+4  ");
     }
 
