@@ -3,10 +3,10 @@ package com.clinic.tokenworker.cli;
 import com.clinic.tokenworker.config.InvalidConfigurationException;
 import com.clinic.tokenworker.config.Setting;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.crypto.EncryptionKey;
 import com.clinic.tokenworker.demo.CodeCounts;
 import com.clinic.tokenworker.demo.DemoCase;
 import com.clinic.tokenworker.demo.DemoCodes;
+import com.clinic.tokenworker.demo.DemoEnvironment;
 import com.clinic.tokenworker.demo.DemoFullscript;
 import com.clinic.tokenworker.demo.DemoLoop;
 import com.clinic.tokenworker.demo.DemoMix;
@@ -23,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.repository.JobRepository;
@@ -50,14 +48,6 @@ import picocli.CommandLine.ParentCommand;
 public class DemoCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
-
-    /** The demo's own stand-ins replace these: a demo must never reach a real database, Fullscript or key. */
-    static final List<Setting> REPLACED_BY_THE_DEMO = List.of(
-            Setting.SPRING_DATASOURCE_URL, Setting.SPRING_DATASOURCE_USERNAME, Setting.SPRING_DATASOURCE_PASSWORD,
-            Setting.FULLSCRIPT_ENVIRONMENT,
-            Setting.FULLSCRIPT_US_CLIENT_ID, Setting.FULLSCRIPT_US_CLIENT_SECRET, Setting.FULLSCRIPT_US_BASE_URL,
-            Setting.FULLSCRIPT_CA_CLIENT_ID, Setting.FULLSCRIPT_CA_CLIENT_SECRET, Setting.FULLSCRIPT_CA_BASE_URL,
-            Setting.TOKEN_ENCRYPTION_KEY, Setting.TOKEN_ENCRYPTION_PREVIOUS_KEYS);
 
     @ParentCommand
     TokenWorkerCommand parent;
@@ -95,22 +85,23 @@ public class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--time-limit must be positive, got "
                     + timeLimit);
         }
-        Map<String, String> given = TokenWorkerProperties.overlay(parent.environment(), overrides);
+        DemoEnvironment environment = new DemoEnvironment(
+                TokenWorkerProperties.overlay(parent.environment(), overrides));
         Clock clock = parent.clock();
         PrintWriter out = spec.commandLine().getOut();
         try {
             // Validated before anything starts, with stand-in servers; the real ones only have ports afterwards.
-            TokenWorkerProperties.fromEnvironment(demoEnvironment(given, placeholderServers()));
-            announceIgnored(given);
+            TokenWorkerProperties.fromEnvironment(environment.withPlaceholderServers());
+            announceIgnored(environment.ignored());
             try (DemoFullscript fullscript = DemoFullscript.start(clock)) {
                 TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(
-                        demoEnvironment(given, fullscript.environment()));
+                        environment.withServers(fullscript));
                 boolean terminal = System.console() != null;
                 try (WorkerSession session = WorkerSession.open(properties, clock, Map.of())) {
                     if (terminal) {
                         quietWhileTheBarShows(session.bean(LoggingSystem.class));
                     }
-                    return demo(session, properties, fullscript, terminal, given, out, clock).code();
+                    return demo(session, properties, fullscript, terminal, environment, out, clock).code();
                 }
             }
         } catch (InvalidConfigurationException e) {
@@ -128,7 +119,7 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     private ExitCode demo(WorkerSession session, TokenWorkerProperties properties, DemoFullscript fullscript,
-                          boolean terminal, Map<String, String> given, PrintWriter out, Clock clock)
+                          boolean terminal, DemoEnvironment environment, PrintWriter out, Clock clock)
             throws InterruptedException {
         JdbcClient jdbc = session.bean(JdbcClient.class);
         DemoCodes codes = new DemoCodes(jdbc);
@@ -150,7 +141,7 @@ public class DemoCommand implements Callable<Integer> {
                 properties.refreshMargin());
         EmbeddedDatabase database = session.embedded().orElseThrow();
         DemoReport.print(summary, new DemoReport.Where(database.target().url(), database.dataDirectory(),
-                statusCommand(given), properties.refreshMargin()), out);
+                environment.statusCommand(), properties.refreshMargin()), out);
         if (result.ending() == DemoLoop.Ending.TIME_LIMIT) {
             CodeCounts left = summary.codes();
             spec.commandLine().getErr().println("the time limit (" + timeLimit + ") passed with " + left.waiting()
@@ -160,33 +151,10 @@ public class DemoCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The given environment with the demo's database, servers and key in place of whatever was set. */
-    static Map<String, String> demoEnvironment(Map<String, String> given, Map<String, String> servers) {
-        Map<String, String> env = new HashMap<>(given);
-        REPLACED_BY_THE_DEMO.forEach(setting -> env.remove(setting.name()));
-        env.putAll(servers);
-        env.put(Setting.TOKEN_ENCRYPTION_KEY.name(), EncryptionKey.generate().toBase64());
-        return env;
-    }
-
-    private static Map<String, String> placeholderServers() {
-        Map<String, String> env = new HashMap<>();
-        for (Region region : Region.values()) {
-            env.put(region.variablePrefix() + "CLIENT_ID", "demo");
-            env.put(region.variablePrefix() + "CLIENT_SECRET", "demo");
-            env.put(region.variablePrefix() + "BASE_URL", "http://127.0.0.1:1");
-        }
-        return env;
-    }
-
-    private static void announceIgnored(Map<String, String> given) {
-        String ignored = REPLACED_BY_THE_DEMO.stream()
-                .map(Setting::name)
-                .filter(name -> given.get(name) != null && !given.get(name).isBlank())
-                .collect(Collectors.joining(", "));
+    private static void announceIgnored(List<String> ignored) {
         if (!ignored.isEmpty()) {
             log.warn("demo ignores {}: it only ever uses its embedded database, its fake Fullscript servers and a "
-                    + "throwaway key", ignored);
+                    + "throwaway key", String.join(", ", ignored));
         }
         log.warn("TOKEN_ENCRYPTION_KEY: the demo encrypts tokens with a DEMO key generated for this run and never "
                 + "stored, so they cannot be decrypted afterwards. Real runs need a key of their own "
@@ -212,14 +180,5 @@ public class DemoCommand implements Callable<Integer> {
         }
         out.println("Running tokenMaintenanceJob every second until every code is final...");
         out.flush();
-    }
-
-    /** The status command that reads the same embedded folder: the variables the user set, repeated. */
-    private static String statusCommand(Map<String, String> given) {
-        String prefix = Stream.of(Setting.TOKENWORKER_EMBEDDED_DATA_DIR, Setting.TOKENWORKER_EMBEDDED_PORT)
-                .filter(s -> given.get(s.name()) != null && !given.get(s.name()).isBlank())
-                .map(s -> s.name() + "=" + given.get(s.name()) + " ")
-                .collect(Collectors.joining());
-        return prefix + "java -jar target/fullscript-token-worker.jar status";
     }
 }
