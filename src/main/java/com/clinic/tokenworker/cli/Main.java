@@ -2,6 +2,7 @@ package com.clinic.tokenworker.cli;
 
 import java.time.Clock;
 import java.util.Map;
+import picocli.CommandLine;
 
 /** Process entry point: {@code java -jar fullscript-token-worker.jar <command>}. */
 public final class Main {
@@ -20,6 +21,11 @@ public final class Main {
 
     /** Runs a command against the given environment and clock; tests call this instead of {@link #main}. */
     public static int execute(Map<String, String> environment, Clock clock, String... args) {
-        return TokenWorkerCommand.commandLine(environment, clock).execute(args);
+        return commandLine(environment, clock).execute(args);
+    }
+
+    /** The command tree {@link #execute} runs, for introspection (the README test checks its commands against it). */
+    public static CommandLine commandLine(Map<String, String> environment, Clock clock) {
+        return TokenWorkerCommand.commandLine(environment, clock);
     }
 }

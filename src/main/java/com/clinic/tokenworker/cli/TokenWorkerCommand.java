@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.cli;
 
+import com.clinic.tokenworker.config.InvalidConfigurationException;
 import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "fullscript-token-worker 0.1.0",
         description = "Exchanges Fullscript OAuth codes from oauth_pending_code and keeps the tokens in oauth_token.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the job COMPLETED (failed codes are data, recorded in their rows)",
@@ -45,7 +46,12 @@ public class TokenWorkerCommand implements Runnable {
     static CommandLine commandLine(Map<String, String> environment, Clock clock) {
         CommandLine commandLine = new CommandLine(new TokenWorkerCommand(environment, clock));
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            cmd.getErr().println("error: " + FailureClassifier.rootMessage(e));
+            // A configuration problem reads as its list of variables to set, wherever it was raised.
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof InvalidConfigurationException)) {
+                cause = cause.getCause();
+            }
+            cmd.getErr().println(cause != null ? cause.getMessage() : "error: " + FailureClassifier.rootMessage(e));
             return FailureClassifier.classify(java.util.List.of(e)).code();
         });
         return commandLine;

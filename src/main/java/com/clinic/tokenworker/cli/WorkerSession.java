@@ -34,6 +34,11 @@ final class WorkerSession implements AutoCloseable {
         }
     }
 
+    /** The development database, when SPRING_DATASOURCE_URL is unset. */
+    Optional<EmbeddedDatabase> embedded() {
+        return embedded;
+    }
+
     <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

@@ -146,6 +146,15 @@ public final class FakeFullscriptServer implements AutoCloseable {
         return store.mintCode(redirectUri, owner);
     }
 
+    /**
+     * A code whose exchange yields an access token living only {@code firstAccessTokenLifetime}; its refreshes
+     * get the configured lifetime again. It stands for a user who authorized a while ago: the token lands inside
+     * the worker's refresh margin at once, without a clock to move (the {@code demo} command relies on it).
+     */
+    public MintedCode mintCode(String redirectUri, ResourceOwner owner, Duration firstAccessTokenLifetime) {
+        return store.mintCode(redirectUri, owner, firstAccessTokenLifetime);
+    }
+
     /** The user revokes the app in Fullscript: their refresh tokens now get {@code invalid_grant}. No webhook. */
     public int revokeGrantOf(String resourceOwnerId) {
         return store.revokeGrantsOf(resourceOwnerId);

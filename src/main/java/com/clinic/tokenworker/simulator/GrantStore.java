@@ -27,12 +27,15 @@ final class GrantStore {
         final String redirectUri;
         final ResourceOwner owner;
         final Instant expiresAt;
+        final Duration firstAccessTokenLifetime;
         CodeState state = CodeState.UNUSED;
 
-        AuthorizationCode(String redirectUri, ResourceOwner owner, Instant expiresAt) {
+        AuthorizationCode(String redirectUri, ResourceOwner owner, Instant expiresAt,
+                          Duration firstAccessTokenLifetime) {
             this.redirectUri = redirectUri;
             this.owner = owner;
             this.expiresAt = expiresAt;
+            this.firstAccessTokenLifetime = firstAccessTokenLifetime;
         }
     }
 
@@ -50,11 +53,13 @@ final class GrantStore {
     private static final class Token {
         final Grant grant;
         final Instant issuedAt;
+        final Duration lifetime;
         TokenState state = TokenState.ACTIVE;
 
-        Token(Grant grant, Instant issuedAt) {
+        Token(Grant grant, Instant issuedAt, Duration lifetime) {
             this.grant = grant;
             this.issuedAt = issuedAt;
+            this.lifetime = lifetime;
         }
     }
 
@@ -75,11 +80,19 @@ final class GrantStore {
     }
 
     synchronized MintedCode mintCode(String redirectUri, ResourceOwner owner) {
+        return mintCode(redirectUri, owner, accessTokenLifetime);
+    }
+
+    /** @param firstAccessTokenLifetime lifetime of the access token this code yields; refreshes get the default */
+    synchronized MintedCode mintCode(String redirectUri, ResourceOwner owner, Duration firstAccessTokenLifetime) {
         Objects.requireNonNull(redirectUri, "redirectUri");
         Objects.requireNonNull(owner, "owner");
+        if (firstAccessTokenLifetime.isZero() || firstAccessTokenLifetime.isNegative()) {
+            throw new IllegalArgumentException("firstAccessTokenLifetime must be positive");
+        }
         String code = secrets.next();
         Instant expiresAt = clock.instant().plus(codeLifetime);
-        codes.put(code, new AuthorizationCode(redirectUri, owner, expiresAt));
+        codes.put(code, new AuthorizationCode(redirectUri, owner, expiresAt, firstAccessTokenLifetime));
         return new MintedCode(code, redirectUri, owner, expiresAt);
     }
 
@@ -100,7 +113,7 @@ final class GrantStore {
         found.state = CodeState.REDEEMED;
         Grant grant = new Grant(found.owner);
         grants.add(grant);
-        return new GrantResult.Issued(issue(grant, true));
+        return new GrantResult.Issued(issue(grant, true, found.firstAccessTokenLifetime));
     }
 
     /**
@@ -125,7 +138,7 @@ final class GrantStore {
         if (rotateRefreshToken) {
             grant.refresh.state = TokenState.ROTATED;
         }
-        return new GrantResult.Issued(issue(grant, rotateRefreshToken));
+        return new GrantResult.Issued(issue(grant, rotateRefreshToken, accessTokenLifetime));
     }
 
     /** Revokes the grant the token belongs to; unknown tokens are ignored, as RFC 7009 asks. */
@@ -167,7 +180,7 @@ final class GrantStore {
         Token found = accessTokens.get(accessToken);
         return found != null
                 && found.state == TokenState.ACTIVE
-                && !clock.instant().isAfter(found.issuedAt.plus(accessTokenLifetime));
+                && !clock.instant().isAfter(found.issuedAt.plus(found.lifetime));
     }
 
     synchronized int codesMinted() {
@@ -178,16 +191,17 @@ final class GrantStore {
         return (int) grants.stream().filter(g -> g.refresh.state == TokenState.ACTIVE).count();
     }
 
-    private IssuedTokens issue(Grant grant, boolean newRefreshToken) {
+    private IssuedTokens issue(Grant grant, boolean newRefreshToken, Duration accessLifetime) {
         Instant now = clock.instant();
-        grant.access = new Token(grant, now);
+        grant.access = new Token(grant, now, accessLifetime);
         String accessToken = register(accessTokens, grant.access);
         String refreshToken = null;
         if (newRefreshToken) {
-            grant.refresh = new Token(grant, now);
+            // Refresh tokens do not expire; the lifetime is only there to give every Token one.
+            grant.refresh = new Token(grant, now, accessLifetime);
             refreshToken = register(refreshTokens, grant.refresh);
         }
-        return new IssuedTokens(accessToken, refreshToken, now, grant.owner);
+        return new IssuedTokens(accessToken, refreshToken, now, accessLifetime, grant.owner);
     }
 
     private String register(Map<String, Token> index, Token token) {

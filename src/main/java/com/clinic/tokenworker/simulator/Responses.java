@@ -27,7 +27,7 @@ final class Responses {
         ObjectNode oauth = root.putObject("oauth");
         oauth.put("access_token", tokens.accessToken());
         oauth.put("token_type", "Bearer");
-        long expiresIn = options.accessTokenLifetime().toSeconds();
+        long expiresIn = tokens.expiresIn().toSeconds();
         if (options.expiresInAsString()) {
             oauth.put("expires_in", String.valueOf(expiresIn));
         } else {

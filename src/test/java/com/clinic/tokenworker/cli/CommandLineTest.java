@@ -1,0 +1,105 @@
+package com.clinic.tokenworker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.clinic.tokenworker.crypto.EncryptionKey;
+import com.clinic.tokenworker.support.FreePort;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** What a person sees when they get a command, an option or a variable wrong: a sentence, never a stack trace. */
+@ExtendWith(OutputCaptureExtension.class)
+class CommandLineTest {
+
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void helpWhenAskedOfEveryCommandThenUsageAndExitZero(CapturedOutput output) {
+        for (String name : TokenWorkerCommand.commandLine(Map.of(), CLOCK).getSubcommands().keySet()) {
+            int exit = Main.execute(Map.of(), CLOCK, name, "--help");
+
+            assertThat(exit).as(name).isZero();
+            assertThat(output.getOut()).as(name).contains("Usage: fullscript-token-worker " + name);
+        }
+        assertThat(output.getErr()).isEmpty();
+    }
+
+    @Test
+    void optionWhenUnknownThenUsageErrorNamingIt(CapturedOutput output) {
+        int exit = Main.execute(Map.of(), CLOCK, "demo", "--no-such-option");
+
+        assertThat(exit).isEqualTo(ExitCode.USAGE.code());
+        assertThat(output.getErr()).contains("Unknown option: '--no-such-option'").doesNotContain("\tat ");
+    }
+
+    @Test
+    void optionWhenMalformedThenUsageErrorNamingIt(CapturedOutput output) {
+        int exit = Main.execute(Map.of(), CLOCK, "simulate", "--latency", "300ms");
+
+        assertThat(exit).isEqualTo(ExitCode.USAGE.code());
+        assertThat(output.getErr()).contains("--latency").contains("300ms").doesNotContain("\tat ");
+    }
+
+    @Test
+    void demoWhenAVariableIsInvalidThenNamesItWithAnExampleAndStartsNothing(CapturedOutput output) {
+        Map<String, String> env = Map.of("TOKENWORKER_CONCURRENCY", "lots",
+                "TOKENWORKER_EMBEDDED_DATA_DIR", dataDir.resolve("pgdata").toString());
+
+        int exit = Main.execute(env, CLOCK, "demo");
+
+        assertThat(exit).isEqualTo(ExitCode.INVALID_CONFIGURATION.code());
+        assertThat(output.getErr()).contains("TOKENWORKER_CONCURRENCY: expected a whole number from 1 to 64, "
+                + "got 'lots' (example: TOKENWORKER_CONCURRENCY=8)").doesNotContain("\tat ");
+        assertThat(Files.exists(dataDir.resolve("pgdata"))).isFalse();
+    }
+
+    @Test
+    void embeddedDefaultWhenItsPortIsTakenThenNamesTheVariableInsteadOfUsingTheOtherServer(CapturedOutput output)
+            throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = new HashMap<>();
+            env.put("TOKENWORKER_EMBEDDED_DATA_DIR", dataDir.toString());
+            env.put("TOKENWORKER_EMBEDDED_PORT", String.valueOf(taken.getLocalPort()));
+            env.put("FULLSCRIPT_US_CLIENT_ID", "id");
+            env.put("FULLSCRIPT_US_CLIENT_SECRET", "secret");
+            env.put("TOKEN_ENCRYPTION_KEY", EncryptionKey.generate().toBase64());
+
+            int exit = Main.execute(env, CLOCK, "run");
+
+            assertThat(exit).isEqualTo(ExitCode.INVALID_CONFIGURATION.code());
+            assertThat(output.toString()).contains("TOKENWORKER_EMBEDDED_PORT: port " + taken.getLocalPort()
+                    + " is already in use").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void embeddedDefaultWhenStartedThenSaysItIsForDevelopmentAndPrintsItsUrl(CapturedOutput output) {
+        int port = FreePort.find();
+        Map<String, String> env = new HashMap<>();
+        env.put("TOKENWORKER_EMBEDDED_DATA_DIR", dataDir.toString());
+        env.put("TOKENWORKER_EMBEDDED_PORT", String.valueOf(port));
+        env.put("FULLSCRIPT_US_CLIENT_ID", "id");
+        env.put("FULLSCRIPT_US_CLIENT_SECRET", "secret");
+        env.put("FULLSCRIPT_US_BASE_URL", "http://127.0.0.1:1");
+        env.put("TOKEN_ENCRYPTION_KEY", EncryptionKey.generate().toBase64());
+
+        int exit = Main.execute(env, CLOCK, "run");
+
+        assertThat(exit).isZero();
+        assertThat(output.getOut()).contains("DEVELOPMENT only", "jdbc:postgresql://localhost:" + port + "/postgres")
+                .doesNotContain("initdb", "Starting Main");
+    }
+}
