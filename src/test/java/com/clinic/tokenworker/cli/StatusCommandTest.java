@@ -8,13 +8,11 @@ import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
+import com.clinic.tokenworker.support.CommandLineRun;
 import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -81,7 +79,7 @@ class StatusCommandTest {
         insertCode(jdbc, code, "us", clock.instant());
         assertThat(worker.runOnce().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
-        Result result = status(statusEnvironment());
+        CommandLineRun result = status(statusEnvironment());
 
         assertThat(statusEnvironment()).doesNotContainKeys("TOKEN_ENCRYPTION_KEY", "FULLSCRIPT_US_CLIENT_ID",
                 "FULLSCRIPT_US_CLIENT_SECRET");
@@ -101,7 +99,7 @@ class StatusCommandTest {
         insertFinishedCode("EXPIRED", clock.instant().minus(Duration.ofMinutes(61)), "an hour ago");
         assertThat(worker.runOnce().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
-        Result result = status(statusEnvironment());
+        CommandLineRun result = status(statusEnvironment());
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.ATTENTION_NEEDED.code());
         assertThat(result.out()).contains("ATTENTION NEEDED")
@@ -119,9 +117,9 @@ class StatusCommandTest {
         Instant ended = batchInstant(run.getEndTime());
 
         clock.set(ended.plus(Duration.ofSeconds(44)));
-        Result withinThreeIntervals = status(statusEnvironment());
+        CommandLineRun withinThreeIntervals = status(statusEnvironment());
         clock.set(ended.plus(Duration.ofSeconds(46)));
-        Result pastThreeIntervals = status(statusEnvironment());
+        CommandLineRun pastThreeIntervals = status(statusEnvironment());
 
         assertThat(withinThreeIntervals.exitCode()).isEqualTo(ExitCode.OK.code());
         assertThat(pastThreeIntervals.exitCode()).isEqualTo(ExitCode.ATTENTION_NEEDED.code());
@@ -136,8 +134,8 @@ class StatusCommandTest {
         Map<String, String> cronEnvironment = statusEnvironment();
         cronEnvironment.put("TOKENWORKER_STATUS_MAX_SILENCE", "PT3M");
 
-        Result fromVariable = status(cronEnvironment);
-        Result fromOption = status(statusEnvironment(), "--max-silence=PT3M");
+        CommandLineRun fromVariable = status(cronEnvironment);
+        CommandLineRun fromOption = status(statusEnvironment(), "--max-silence=PT3M");
 
         assertThat(fromVariable.exitCode()).isEqualTo(ExitCode.OK.code());
         assertThat(fromOption.exitCode()).isEqualTo(ExitCode.OK.code());
@@ -146,7 +144,7 @@ class StatusCommandTest {
 
     @Test
     void statusWhenTheJobNeverRanThenAttentionSaysSo() {
-        Result result = status(statusEnvironment());
+        CommandLineRun result = status(statusEnvironment());
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.ATTENTION_NEEDED.code());
         assertThat(result.out()).contains("NO_RECENT_COMPLETED_RUN: tokenMaintenanceJob has never run against this "
@@ -160,9 +158,9 @@ class StatusCommandTest {
         Instant heartbeat = lastStepWrite(run.getId());
 
         clock.set(heartbeat.plus(Duration.ofMinutes(5)).minusSeconds(1));
-        Result stillRunning = status(statusEnvironment());
+        CommandLineRun stillRunning = status(statusEnvironment());
         clock.set(heartbeat.plus(Duration.ofMinutes(5)).plusSeconds(1));
-        Result stuck = status(statusEnvironment());
+        CommandLineRun stuck = status(statusEnvironment());
 
         assertThat(stillRunning.out()).doesNotContain("STUCK").contains("Unfinished:");
         assertThat(stuck.exitCode()).isEqualTo(ExitCode.ATTENTION_NEEDED.code());
@@ -184,7 +182,7 @@ class StatusCommandTest {
         jdbc.sql("UPDATE tokenworker_throttle SET paused_until = :until, reason = '429 from Fullscript'")
                 .param("until", SqlTime.of(pausedUntil)).update();
 
-        Result result = status(statusEnvironment(), "--json", "--executions=2");
+        CommandLineRun result = status(statusEnvironment(), "--json", "--executions=2");
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.ATTENTION_NEEDED.code());
         JsonNode json = JsonMapper.builder().build().readTree(result.out());
@@ -220,7 +218,7 @@ class StatusCommandTest {
         jdbc.sql("UPDATE tokenworker_throttle SET paused_until = :until, reason = 'HTTP 429, Retry-After 120'")
                 .param("until", SqlTime.of(clock.instant().plus(Duration.ofMinutes(2)))).update();
 
-        Result result = status(statusEnvironment());
+        CommandLineRun result = status(statusEnvironment());
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.OK.code());
         assertThat(result.out()).contains("Fullscript 429 pause: until ").contains("(2m00s from now): HTTP 429, "
@@ -231,7 +229,7 @@ class StatusCommandTest {
     void statusWhenTheDatabaseIsUnreachableThenExitsFiveWithOneClearLine() {
         Map<String, String> environment = Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/tokenworker");
 
-        Result result = status(environment);
+        CommandLineRun result = status(environment);
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
         assertThat(result.err()).startsWith("error: cannot reach the database at jdbc:postgresql://127.0.0.1:1/"
@@ -246,8 +244,8 @@ class StatusCommandTest {
         Map<String, String> silenceBelowInterval = statusEnvironment();
         silenceBelowInterval.put("TOKENWORKER_STATUS_MAX_SILENCE", "PT10S");
 
-        Result interval = status(badInterval);
-        Result silence = status(silenceBelowInterval);
+        CommandLineRun interval = status(badInterval);
+        CommandLineRun silence = status(silenceBelowInterval);
 
         assertThat(interval.exitCode()).isEqualTo(ExitCode.INVALID_CONFIGURATION.code());
         assertThat(interval.err()).contains("TOKENWORKER_INTERVAL: expected an ISO-8601 duration");
@@ -264,7 +262,7 @@ class StatusCommandTest {
     void statusWhenTheDatabaseHasNoSchemaThenExplainsAndCreatesNothing() throws Exception {
         DatabaseTarget empty = TestDatabase.freshDatabase();
 
-        Result result = status(environmentFor(empty));
+        CommandLineRun result = status(environmentFor(empty));
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.FAILURE.code());
         assertThat(result.err()).contains("error: this database has no token worker schema (missing: "
@@ -332,25 +330,10 @@ class StatusCommandTest {
         return batchTime.atZone(ZoneId.systemDefault()).toInstant();
     }
 
-    private static Result status(Map<String, String> environment, String... options) {
+    private static CommandLineRun status(Map<String, String> environment, String... options) {
         String[] args = new String[options.length + 1];
         args[0] = "status";
         System.arraycopy(options, 0, args, 1, options.length);
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exitCode = Main.execute(environment, clock, args);
-            return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-    }
-
-    private record Result(int exitCode, String out, String err) {
+        return CommandLineRun.execute(environment, clock, args);
     }
 }
