@@ -49,10 +49,18 @@ public final class StatusTable {
             for (FinishedCode code : codes.latestProblems()) {
                 out.printf("    #%d %s %s at %s after %d attempt(s): %s%s%n", code.id(), code.status(), code.region(),
                         Durations.instant(code.finishedAt()), code.attempts(),
-                        code.lastError() == null ? "-" : code.lastError(),
-                        code.lastRequestId() == null ? "" : " [X-Request-Id " + code.lastRequestId() + "]");
+                        code.lastError() == null ? "-" : code.lastError(), requestIdUnlessSaid(code));
             }
         }
+    }
+
+    /** Fullscript support asks for the X-Request-Id; the recorded errors usually quote it already. */
+    private static String requestIdUnlessSaid(FinishedCode code) {
+        if (code.lastRequestId() == null
+                || (code.lastError() != null && code.lastError().contains(code.lastRequestId()))) {
+            return "";
+        }
+        return " [X-Request-Id " + code.lastRequestId() + "]";
     }
 
     private static void row(PrintWriter out, String status, long count, String note) {

@@ -254,6 +254,17 @@ class StatusCommandTest {
     }
 
     @Test
+    void statusWhenTheDatabaseUrlIsGivenAsAnOptionThenItWinsOverTheVariable() {
+        worker.runOnce();
+        Map<String, String> environment = statusEnvironment();
+        environment.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/elsewhere");
+
+        CommandLineRun result = status(environment, "--database-url=" + database.url());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.OK.code());
+    }
+
+    @Test
     void statusWhenExecutionsIsOutOfRangeThenUsageError() {
         assertThat(status(statusEnvironment(), "--executions=0").exitCode()).isEqualTo(ExitCode.USAGE.code());
     }

@@ -8,15 +8,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.cli.ExitCode;
-import com.clinic.tokenworker.cli.Main;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
+import com.clinic.tokenworker.support.CommandLineRun;
 import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +29,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -134,9 +138,10 @@ class LeastPrivilegeRolesTest {
         Map<String, String> environment = Map.of("SPRING_DATASOURCE_URL", urlWithoutUser(),
                 "SPRING_DATASOURCE_USERNAME", MONITOR, "SPRING_DATASOURCE_PASSWORD", PASSWORD);
 
-        int exitCode = Main.execute(environment, clock, "status", "--json");
+        CommandLineRun status = CommandLineRun.execute(environment, clock, "status", "--json");
 
-        assertThat(exitCode).isEqualTo(ExitCode.OK.code());
+        assertThat(status.exitCode()).as(status.err()).isEqualTo(ExitCode.OK.code());
+        assertThat(status.out()).contains("\"healthy\" : true");
         try (Connection monitor = connectAs(MONITOR)) {
             assertThat(single(monitor, "SELECT waiting_codes::text FROM tokenworker_health")).isNotNull();
             assertDenied(monitor, "SELECT code FROM oauth_pending_code");
@@ -164,6 +169,30 @@ class LeastPrivilegeRolesTest {
 
         assertThatThrownBy(() -> applyScript(empty)).isInstanceOf(SQLException.class)
                 .hasMessageContaining("the token worker schema is not in database");
+    }
+
+    @Test
+    void scriptWhenAppliedWithTheDocumentedPsqlCommandThenSucceedsAgain() throws Exception {
+        assumeTrue(onPath("psql"), "psql is not installed");
+        URI jdbc = URI.create(urlWithoutUser().substring("jdbc:".length()));
+        String libpqUrl = "postgresql://" + admin.username() + "@" + jdbc.getHost() + ":" + jdbc.getPort()
+                + jdbc.getPath();
+        ProcessBuilder psql = new ProcessBuilder("psql", libpqUrl, "-v", "ON_ERROR_STOP=1", "-f", SCRIPT.toString())
+                .redirectErrorStream(true);
+        if (admin.password() != null) {
+            psql.environment().put("PGPASSWORD", admin.password());
+        }
+
+        Process process = psql.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).doesNotContain("ERROR");
+    }
+
+    private static boolean onPath(String program) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     private static void applyScript(DatabaseTarget target) throws SQLException {
