@@ -114,22 +114,24 @@ WHERE silent_for > interval '5 minutes';
 -- One row answering "is it healthy, and what is waiting?": the figures `status` judges, as raw numbers, so
 -- alert rules can apply their own thresholds.
 CREATE VIEW tokenworker_health AS
-SELECT (SELECT count(*) FROM oauth_pending_code WHERE status IN ('PENDING', 'EXCHANGING'))      AS waiting_codes,
+SELECT (SELECT count(*) FROM oauth_pending_code
+        WHERE status IN ('PENDING', 'EXCHANGING'))                                       AS waiting_codes,
        (SELECT floor(extract(epoch FROM min(received_at) + interval '10 minutes' - now()))::bigint
-        FROM oauth_pending_code WHERE status IN ('PENDING', 'EXCHANGING'))                        AS oldest_waiting_seconds_left,
+        FROM oauth_pending_code WHERE status IN ('PENDING', 'EXCHANGING'))             AS oldest_waiting_seconds_left,
        (SELECT count(*) FROM oauth_pending_code
-        WHERE status = 'EXPIRED' AND finished_at > now() - interval '1 hour')                     AS expired_last_hour,
+        WHERE status = 'EXPIRED' AND finished_at > now() - interval '1 hour')              AS expired_last_hour,
        (SELECT count(*) FROM oauth_pending_code
-        WHERE status = 'FAILED' AND finished_at > now() - interval '1 hour')                      AS failed_last_hour,
-       (SELECT count(*) FROM oauth_token WHERE status = 'REFRESH_DUE')                            AS refresh_due_tokens,
-       (SELECT count(*) FROM oauth_token WHERE status = 'REAUTH_REQUIRED')                        AS reauth_required_tokens,
+        WHERE status = 'FAILED' AND finished_at > now() - interval '1 hour')               AS failed_last_hour,
+       (SELECT count(*) FROM oauth_token WHERE status = 'REFRESH_DUE')                     AS refresh_due_tokens,
+       (SELECT count(*) FROM oauth_token WHERE status = 'REAUTH_REQUIRED')                 AS reauth_required_tokens,
        (SELECT count(*) FROM oauth_token
-        WHERE status = 'REAUTH_REQUIRED' AND updated_at > now() - interval '1 hour')              AS reauth_required_last_hour,
+        WHERE status = 'REAUTH_REQUIRED' AND updated_at > now() - interval '1 hour')       AS reauth_required_last_hour,
        r.last_completed_at,
-       floor(extract(epoch FROM now() - r.last_completed_at))::bigint                             AS seconds_since_completed_run,
-       (SELECT count(*) FROM tokenworker_unfinished_executions)                                   AS unfinished_executions,
-       (SELECT count(*) FROM tokenworker_stuck_executions)                                        AS stuck_executions,
-       (SELECT paused_until FROM tokenworker_throttle WHERE id = 1 AND paused_until > now())      AS throttled_until
+       floor(extract(epoch FROM now() - r.last_completed_at))::bigint                  AS seconds_since_completed_run,
+       (SELECT count(*) FROM tokenworker_unfinished_executions)                            AS unfinished_executions,
+       (SELECT count(*) FROM tokenworker_stuck_executions)                                 AS stuck_executions,
+       (SELECT paused_until FROM tokenworker_throttle
+        WHERE id = 1 AND paused_until > now())                                             AS throttled_until
 FROM (SELECT max(e.end_time) AT TIME ZONE 'UTC' AS last_completed_at
       FROM batch_job_execution e
       JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id

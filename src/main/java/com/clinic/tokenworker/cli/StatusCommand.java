@@ -50,7 +50,8 @@ public class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--executions", paramLabel = "N", defaultValue = "10",
-            description = "How many of the latest executions to list (1-" + MAX_EXECUTIONS + ", default ${DEFAULT-VALUE}).")
+            description = "How many of the latest executions to list (1-" + MAX_EXECUTIONS
+                    + ", default ${DEFAULT-VALUE}).")
     int executions;
 
     @Option(names = "--max-silence", paramLabel = "DURATION",
@@ -74,38 +75,49 @@ public class StatusCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.INVALID_CONFIGURATION.code();
         }
-        DatabaseTarget target = null;
         try (DatabaseSession database = DatabaseSession.openOrJoin(properties)) {
-            target = database.target();
-            SingleConnectionDataSource dataSource = dataSource(target);
-            try {
-                StatusReport report = new StatusCheck(dataSource, parent.clock(), StatusThresholds.from(properties))
-                        .check(executions);
-                if (json) {
-                    StatusJson.print(report, out);
-                } else {
-                    StatusTable.print(report, out);
-                }
-                return (report.healthy() ? ExitCode.OK : ExitCode.ATTENTION_NEEDED).code();
-            } finally {
-                dataSource.destroy();
+            StatusReport report = report(database.target(), properties);
+            if (json) {
+                StatusJson.print(report, out);
+            } else {
+                StatusTable.print(report, out);
             }
+            return (report.healthy() ? ExitCode.OK : ExitCode.ATTENTION_NEEDED).code();
         } catch (MissingSchemaException e) {
             return fail(err, ExitCode.FAILURE, e.getMessage());
         } catch (RuntimeException e) {
-            String where = target == null ? "the database" : "the database at " + target.url();
-            if (FailureClassifier.isDatabaseUnreachable(e)) {
-                return fail(err, ExitCode.DATABASE_UNREACHABLE, "cannot reach " + where + " ("
-                        + FailureClassifier.rootMessage(e) + "); check SPRING_DATASOURCE_URL, "
-                        + "SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
-            }
-            if (isPermissionDenied(e)) {
-                return fail(err, ExitCode.FAILURE, "the user " + (target == null ? "" : target.username() + " ")
-                        + "may not read what status reads (" + FailureClassifier.rootMessage(e) + "); grant it "
-                        + "tokenworker_monitor (sql/roles/least_privilege.sql)");
-            }
-            return fail(err, ExitCode.FAILURE, "status failed on " + where + ": " + FailureClassifier.rootMessage(e));
+            return fail(err, e, where(properties));
         }
+    }
+
+    private StatusReport report(DatabaseTarget target, TokenWorkerProperties properties) {
+        SingleConnectionDataSource dataSource = dataSource(target);
+        try {
+            return new StatusCheck(dataSource, parent.clock(), StatusThresholds.from(properties)).check(executions);
+        } finally {
+            dataSource.destroy();
+        }
+    }
+
+    private static int fail(PrintWriter err, RuntimeException e, String where) {
+        if (FailureClassifier.isDatabaseUnreachable(e)) {
+            return fail(err, ExitCode.DATABASE_UNREACHABLE, "cannot reach " + where + " ("
+                    + FailureClassifier.rootMessage(e) + "); check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME "
+                    + "and SPRING_DATASOURCE_PASSWORD");
+        }
+        if (isPermissionDenied(e)) {
+            return fail(err, ExitCode.FAILURE, "the database user may not read what status reads ("
+                    + FailureClassifier.rootMessage(e) + "); grant it tokenworker_monitor "
+                    + "(sql/roles/least_privilege.sql)");
+        }
+        return fail(err, ExitCode.FAILURE, "status failed on " + where + ": " + FailureClassifier.rootMessage(e));
+    }
+
+    /** The URL without its parameters: an operator may have put the password there. */
+    private static String where(TokenWorkerProperties properties) {
+        return properties.datasourceUrl()
+                .map(url -> "the database at " + (url.contains("?") ? url.substring(0, url.indexOf('?')) : url))
+                .orElse("the embedded development database");
     }
 
     private Map<String, String> environment() {

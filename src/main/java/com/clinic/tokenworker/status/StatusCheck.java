@@ -42,11 +42,11 @@ public final class StatusCheck {
         return snapshot.execute(tx -> {
             JdbcClient jdbc = JdbcClient.create(dataSource);
             jdbc.sql("SET LOCAL statement_timeout = '" + STATEMENT_TIMEOUT + "'").update();
-            StatusReader reader = new StatusReader(jdbc, batchTime);
+            StatusReader reader = new StatusReader(jdbc);
             reader.requireSchema();
             Instant now = clock.instant();
             CodesReport codes = reader.codes(now);
-            RunsReport runs = reader.runs(now, executions, thresholds);
+            RunsReport runs = new JobHistoryReader(jdbc, batchTime).runs(now, executions, thresholds);
             return StatusReport.of(now, HealthRules.evaluate(codes, runs, thresholds, now), codes,
                     reader.tokens(now), reader.throttle(now), runs);
         });

@@ -3,7 +3,7 @@ package com.clinic.tokenworker.status;
 import java.time.Instant;
 import java.util.List;
 
-/** Everything {@code status} prints, read in one snapshot, plus the rules that fired. Its shape is the --json contract. */
+/** Everything {@code status} prints, read in one snapshot, and the rules that fired. Its shape is --json's contract. */
 public record StatusReport(Instant checkedAt, boolean healthy, List<Finding> attention, CodesReport codes,
                            TokensReport tokens, ThrottleReport throttle, RunsReport runs) {
 

@@ -227,13 +227,17 @@ class StatusCommandTest {
 
     @Test
     void statusWhenTheDatabaseIsUnreachableThenExitsFiveWithOneClearLine() {
-        Map<String, String> environment = Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/tokenworker");
+        Map<String, String> environment = Map.of("SPRING_DATASOURCE_URL",
+                "jdbc:postgresql://127.0.0.1:1/tokenworker?user=ops&password=s3cret-in-url");
 
         CommandLineRun result = status(environment);
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
         assertThat(result.err()).startsWith("error: cannot reach the database at jdbc:postgresql://127.0.0.1:1/"
-                + "tokenworker (").contains("SPRING_DATASOURCE_URL").doesNotContain("\tat ").doesNotContain("Caused by");
+                        + "tokenworker (").contains("SPRING_DATASOURCE_URL")
+                .doesNotContain("\tat ").doesNotContain("Caused by");
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(result.err()).doesNotContain("s3cret-in-url");
         assertThat(result.out()).isEmpty();
     }
 

@@ -44,8 +44,8 @@ class StatusEmbeddedDatabaseTest {
         int port = freePort();
         try (EmbeddedDatabase daemonsDatabase = EmbeddedDatabase.start(dataDir, port);
              FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
-             TestWorker daemon = TestWorker.start(daemonsDatabase.target(), FullscriptFixture.environmentFor(fullscript),
-                     clock)) {
+             TestWorker daemon = TestWorker.start(daemonsDatabase.target(),
+                     FullscriptFixture.environmentFor(fullscript), clock)) {
             assertThat(daemon.runOnce().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
             CommandLineRun result = CommandLineRun.execute(embeddedEnvironment(dataDir, port), clock, "status");
