@@ -1,7 +1,9 @@
 package com.clinic.tokenworker.cli;
 
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.TimeZone;
 import picocli.CommandLine;
 
 /** Process entry point: {@code java -jar fullscript-token-worker.jar <command>}. */
@@ -11,6 +13,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Spring Batch stamps its tables with the JVM's local wall clock; one zone for every worker process makes
+        // those columns UTC, whatever the host, so status and the monitoring views read them alike.
+        TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
         System.exit(execute(args));
     }
 

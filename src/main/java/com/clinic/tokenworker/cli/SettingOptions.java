@@ -1,6 +1,7 @@
 package com.clinic.tokenworker.cli;
 
 import com.clinic.tokenworker.config.Setting;
+import com.clinic.tokenworker.config.TokenWorkerProperties;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -48,8 +49,6 @@ public class SettingOptions {
 
     /** The process environment with the options given on the command line laid over it. */
     public Map<String, String> environment(Map<String, String> processEnvironment) {
-        Map<String, String> merged = new HashMap<>(processEnvironment);
-        merged.putAll(overrides);
-        return merged;
+        return TokenWorkerProperties.overlay(processEnvironment, overrides);
     }
 }

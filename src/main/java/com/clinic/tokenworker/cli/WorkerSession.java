@@ -1,6 +1,5 @@
 package com.clinic.tokenworker.cli;
 
-import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.WorkerContext;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.embedded.EmbeddedDatabase;
@@ -12,31 +11,28 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** A database (external, or the embedded development one) plus the worker's Spring context over it. */
 final class WorkerSession implements AutoCloseable {
 
-    private final Optional<EmbeddedDatabase> embedded;
+    private final DatabaseSession database;
     private final ConfigurableApplicationContext context;
 
-    private WorkerSession(Optional<EmbeddedDatabase> embedded, ConfigurableApplicationContext context) {
-        this.embedded = embedded;
+    private WorkerSession(DatabaseSession database, ConfigurableApplicationContext context) {
+        this.database = database;
         this.context = context;
     }
 
     static WorkerSession open(TokenWorkerProperties properties, Clock clock, Map<String, Object> springProperties) {
-        Optional<EmbeddedDatabase> embedded = properties.datasourceUrl().isPresent() ? Optional.empty()
-                : Optional.of(EmbeddedDatabase.start(properties.embeddedDataDir(), properties.embeddedPort()));
-        DatabaseTarget target = embedded.map(EmbeddedDatabase::target).orElseGet(() -> new DatabaseTarget(
-                properties.datasourceUrl().get(), properties.datasourceUsername().orElse(null),
-                properties.datasourcePassword().orElse(null)));
+        DatabaseSession database = DatabaseSession.open(properties);
         try {
-            return new WorkerSession(embedded, WorkerContext.start(properties, clock, target, springProperties));
+            return new WorkerSession(database,
+                    WorkerContext.start(properties, clock, database.target(), springProperties));
         } catch (RuntimeException e) {
-            embedded.ifPresent(EmbeddedDatabase::close);
+            database.close();
             throw e;
         }
     }
 
     /** The development database, when SPRING_DATASOURCE_URL is unset. */
     Optional<EmbeddedDatabase> embedded() {
-        return embedded;
+        return database.embedded();
     }
 
     <T> T bean(Class<T> type) {
@@ -52,7 +48,7 @@ final class WorkerSession implements AutoCloseable {
         try {
             context.close();
         } finally {
-            embedded.ifPresent(EmbeddedDatabase::close);
+            database.close();
         }
     }
 }

@@ -49,6 +49,7 @@ public final class TokenWorkerProperties {
     private final RefreshPolicy refreshPolicy;
     private final Duration refreshActiveWithin;
     private final Duration maxRunDuration;
+    private final Duration statusMaxSilence;
     private final Path embeddedDataDir;
     private final int embeddedPort;
 
@@ -77,6 +78,10 @@ public final class TokenWorkerProperties {
         refreshActiveWithin = r.duration(Setting.TOKENWORKER_REFRESH_ACTIVE_WITHIN, Duration.ofHours(1),
                 Duration.ofDays(365));
         maxRunDuration = r.duration(Setting.TOKENWORKER_MAX_RUN_DURATION, Duration.ofSeconds(10), Duration.ofHours(1));
+        statusMaxSilence = r.optional(Setting.TOKENWORKER_STATUS_MAX_SILENCE).isEmpty()
+                ? (interval == null ? null : interval.multipliedBy(3))
+                : r.duration(Setting.TOKENWORKER_STATUS_MAX_SILENCE, Duration.ofSeconds(3), Duration.ofDays(1),
+                        "PT3M");
         embeddedDataDir = Path.of(r.raw(Setting.TOKENWORKER_EMBEDDED_DATA_DIR));
         embeddedPort = r.integer(Setting.TOKENWORKER_EMBEDDED_PORT, 1024, 65535);
 
@@ -85,6 +90,11 @@ public final class TokenWorkerProperties {
                     "must exceed TOKENWORKER_REQUEST_TIMEOUT (" + requestTimeout + ") by at least 5 seconds, so a call "
                             + "always ends before its claim can pass to another worker",
                     requestTimeout.plusSeconds(35).toString()));
+        }
+        if (statusMaxSilence != null && interval != null && statusMaxSilence.compareTo(interval) <= 0) {
+            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_STATUS_MAX_SILENCE,
+                    "must exceed TOKENWORKER_INTERVAL (" + interval + "), or status asks for attention between "
+                            + "any two runs", interval.multipliedBy(3).toString()));
         }
         if (refreshMargin != null && interval != null && maxRunDuration != null
                 && refreshMargin.compareTo(interval.plus(maxRunDuration)) <= 0) {
@@ -159,6 +169,13 @@ public final class TokenWorkerProperties {
         };
     }
 
+    /** A copy of {@code env} with {@code overrides} laid over it: options of a command win over variables. */
+    public static Map<String, String> overlay(Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> merged = new java.util.HashMap<>(env);
+        merged.putAll(overrides);
+        return merged;
+    }
+
     public Optional<String> datasourceUrl() {
         return datasourceUrl;
     }
@@ -229,6 +246,11 @@ public final class TokenWorkerProperties {
 
     public Duration maxRunDuration() {
         return maxRunDuration;
+    }
+
+    /** How long {@code status} tolerates no COMPLETED run: TOKENWORKER_STATUS_MAX_SILENCE, or three intervals. */
+    public Duration statusMaxSilence() {
+        return statusMaxSilence;
     }
 
     public Path embeddedDataDir() {
@@ -309,14 +331,18 @@ public final class TokenWorkerProperties {
         }
 
         Duration duration(Setting setting, Duration min, Duration max) {
+            return duration(setting, min, max, setting.defaultValue());
+        }
+
+        Duration duration(Setting setting, Duration min, Duration max, String example) {
             String value = raw(setting);
             Duration parsed = parseDuration(value);
             if (parsed != null && parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
                 return parsed;
             }
             problem(ConfigurationProblem.of(setting, "expected an ISO-8601 duration from " + min + " to " + max
-                    + shown(setting, value), setting.defaultValue()));
-            return parseDuration(setting.defaultValue());
+                    + shown(setting, value), example));
+            return setting.defaultValue() == null ? null : parseDuration(setting.defaultValue());
         }
 
         /** ISO-8601 durations; day-based periods (P7D) are accepted too since operators write them naturally. */

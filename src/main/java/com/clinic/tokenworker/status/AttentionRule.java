@@ -1,0 +1,14 @@
+package com.clinic.tokenworker.status;
+
+/** Why {@code status} asks for attention (exit code 6). Each finding names its rule so an alert can route on it. */
+public enum AttentionRule {
+    /** A code reached its 10-minute deadline unexchanged within the last hour: a user has to authorize again. */
+    CODE_EXPIRED,
+    /**
+     * No tokenMaintenanceJob execution COMPLETED within TOKENWORKER_STATUS_MAX_SILENCE (three intervals by
+     * default), including a database where none ever did: status cannot tell "just installed" from "never started".
+     */
+    NO_RECENT_COMPLETED_RUN,
+    /** An execution has not ended and has written nothing for longer than TOKENWORKER_MAX_RUN_DURATION. */
+    STUCK_EXECUTION
+}

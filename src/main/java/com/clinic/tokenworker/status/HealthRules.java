@@ -1,0 +1,61 @@
+package com.clinic.tokenworker.status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The attention rules, one method each, applied to figures already read; the order is the order printed. */
+public final class HealthRules {
+
+    private HealthRules() {
+    }
+
+    public static List<Finding> evaluate(CodesReport codes, RunsReport runs, StatusThresholds thresholds,
+                                         Instant now) {
+        List<Finding> findings = new ArrayList<>();
+        codeExpired(codes).ifPresent(findings::add);
+        noRecentCompletedRun(runs, thresholds, now).ifPresent(findings::add);
+        findings.addAll(stuckExecutions(runs, thresholds));
+        return findings;
+    }
+
+    private static Optional<Finding> codeExpired(CodesReport codes) {
+        if (codes.expiredLastHour() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding(AttentionRule.CODE_EXPIRED, codes.expiredLastHour()
+                + " code(s) reached the 10-minute deadline unexchanged in the last hour, the latest at "
+                + Durations.instant(codes.lastExpiredAt()) + "; those users must authorize again"));
+    }
+
+    private static Optional<Finding> noRecentCompletedRun(RunsReport runs, StatusThresholds thresholds, Instant now) {
+        if (runs.lastCompletedAt() == null) {
+            return Optional.of(new Finding(AttentionRule.NO_RECENT_COMPLETED_RUN, runs.executionsEver() == 0
+                    ? "tokenMaintenanceJob has never run against this database: is the worker (CronJob or daemon) "
+                            + "running?"
+                    : "none of the " + runs.executionsEver() + " tokenMaintenanceJob execution(s) has ever "
+                            + "COMPLETED"));
+        }
+        Duration since = Duration.between(runs.lastCompletedAt(), now);
+        if (since.compareTo(thresholds.maxSilence()) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding(AttentionRule.NO_RECENT_COMPLETED_RUN, "the last COMPLETED "
+                + "tokenMaintenanceJob execution ended at " + Durations.instant(runs.lastCompletedAt()) + ", "
+                + Durations.human(since) + " ago; one is expected every " + Durations.human(thresholds.maxSilence())
+                + " (TOKENWORKER_STATUS_MAX_SILENCE, by default three TOKENWORKER_INTERVALs)"));
+    }
+
+    private static List<Finding> stuckExecutions(RunsReport runs, StatusThresholds thresholds) {
+        return runs.unfinished().stream()
+                .filter(UnfinishedExecution::stuck)
+                .map(e -> new Finding(AttentionRule.STUCK_EXECUTION, "execution " + e.id() + " is " + e.status()
+                        + " but has written nothing since " + Durations.instant(e.lastHeartbeat()) + " ("
+                        + Durations.human(Duration.ofSeconds(e.silentSeconds())) + ", longer than "
+                        + "TOKENWORKER_MAX_RUN_DURATION " + thresholds.maxRunDuration() + "): its process has "
+                        + "probably died" + (e.launchedBy() == null ? "" : " (launched by " + e.launchedBy() + ")")))
+                .toList();
+    }
+}
