@@ -60,7 +60,6 @@ public class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StderrLogging.configure();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (executions < 1 || executions > MAX_EXECUTIONS) {

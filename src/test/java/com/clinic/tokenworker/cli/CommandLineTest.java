@@ -99,7 +99,7 @@ class CommandLineTest {
         int exit = Main.execute(env, CLOCK, "run");
 
         assertThat(exit).isZero();
-        assertThat(output.getOut()).contains("DEVELOPMENT only", "jdbc:postgresql://localhost:" + port + "/postgres")
+        assertThat(output.getAll()).contains("DEVELOPMENT only", "jdbc:postgresql://localhost:" + port + "/postgres")
                 .doesNotContain("initdb", "Starting Main");
     }
 }

@@ -99,7 +99,7 @@ class DemoCommandTest {
         assertThat(summary).contains("exchangeCodes", "Where to look next", "jdbc:postgresql://localhost:" + port,
                 "TOKENWORKER_EMBEDDED_DATA_DIR=" + dataDir + " TOKENWORKER_EMBEDDED_PORT=" + port
                         + " java -jar target/fullscript-token-worker.jar status");
-        assertThat(output.getOut()).contains("demo ignores SPRING_DATASOURCE_URL, FULLSCRIPT_US_BASE_URL")
+        assertThat(output.getAll()).contains("demo ignores SPRING_DATASOURCE_URL, FULLSCRIPT_US_BASE_URL")
                 .contains("DEMO key").contains("DEVELOPMENT only").doesNotContain("client-secret");
     }
 

@@ -49,7 +49,7 @@ class SimulateCommandTest {
         System.arraycopy(options, 0, args, 3, options.length);
         command = new Thread(() -> exitCode.set(Main.execute(Map.of(), Clock.systemUTC(), args)), "simulate");
         command.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("Serving until Ctrl-C"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.getAll().contains("Serving until Ctrl-C"));
         return "http://127.0.0.1:" + port;
     }
 
@@ -99,7 +99,7 @@ class SimulateCommandTest {
                 "FULLSCRIPT_US_BASE_URL=" + base + " FULLSCRIPT_US_CLIENT_ID=web-dev-id");
 
         assertThat(stop()).isZero();
-        assertThat(output.getOut()).contains("simulator stopped");
+        assertThat(output.getAll()).contains("simulator stopped");
         assertThatRefused(base);
     }
 

@@ -133,7 +133,7 @@ class TokenWorkerPropertiesTest {
         env.put("TOKENWORKER_REFRESH_MARGIN", "PT20M");
 
         assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
-                .hasMessageContaining("TOKENWORKER_REFRESH_MARGIN: must exceed TOKENWORKER_INTERVAL (PT10M) + "
+                .hasMessageContaining("TOKENWORKER_REFRESH_MARGIN: is PT20M, but must exceed TOKENWORKER_INTERVAL (PT10M) + "
                         + "TOKENWORKER_MAX_RUN_DURATION (PT10M) = PT20M");
     }
 

@@ -42,8 +42,8 @@ class DemoProgressTest {
         lines.update(HALFWAY, 3);
         lines.update(DONE, 4);
 
-        assertThat(output.getOut().lines().filter(l -> l.contains("demo: "))).hasSize(3);
-        assertThat(output.getOut()).contains("demo: 31 of 36 codes final after 1 execution(s) (exchanged 25, "
+        assertThat(output.getErr().lines().filter(l -> l.contains("demo: "))).hasSize(3);
+        assertThat(output.getErr()).contains("demo: 31 of 36 codes final after 1 execution(s) (exchanged 25, "
                 + "expired 3, failed 3, retrying 2); 2 still waiting")
                 .contains("demo: 36 of 36 codes final after 4 execution(s)");
     }

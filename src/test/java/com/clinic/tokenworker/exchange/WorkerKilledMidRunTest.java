@@ -40,7 +40,8 @@ class WorkerKilledMidRunTest {
             Map<String, String> env = new HashMap<>(FullscriptFixture.environmentFor(fullscript));
             env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT20S");
             env.put("TOKENWORKER_LEASE", "PT25S");
-            env.put("TOKENWORKER_CONCURRENCY", "8");
+            // Four calls a pass: the dead worker's only pass holds exactly the four slow codes (received first).
+            env.put("TOKENWORKER_CONCURRENCY", "4");
             try (TestWorker survivor = TestWorker.start(database, env, clock)) {
                 JdbcClient jdbc = survivor.jdbc();
                 List<String> slow = new ArrayList<>();
