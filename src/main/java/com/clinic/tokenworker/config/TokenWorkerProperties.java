@@ -86,6 +86,12 @@ public final class TokenWorkerProperties {
                             + "always ends before its claim can pass to another worker",
                     requestTimeout.plusSeconds(35).toString()));
         }
+        if (maxRunDuration != null && lease != null && maxRunDuration.compareTo(lease) <= 0) {
+            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_MAX_RUN_DURATION,
+                    "must exceed TOKENWORKER_LEASE (" + lease + "): a pass of a live execution can take up to a "
+                            + "lease between two heartbeats, and it must never be recovered as dead",
+                    lease.multipliedBy(4).toString()));
+        }
         if (refreshMargin != null && interval != null && maxRunDuration != null
                 && refreshMargin.compareTo(interval.plus(maxRunDuration)) <= 0) {
             r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_REFRESH_MARGIN,
