@@ -4,7 +4,10 @@ import com.clinic.tokenworker.config.InvalidConfigurationException;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.job.TokenMaintenanceLauncher;
+import com.clinic.tokenworker.schedule.StaleExecutionRecovery;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,10 +15,17 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs tokenMaintenanceJob once (exchange pending codes, then flag and refresh tokens) and exits.")
+        description = {"Runs tokenMaintenanceJob once (exchange pending codes, then flag and refresh tokens) and exits.",
+                "With --window: joins the clustered Quartz scheduler, fires the job every TOKENWORKER_INTERVAL until "
+                        + "the window ends, stops like daemon does on SIGTERM, and exits with the worst exit code of "
+                        + "the executions it ran."})
 public class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -26,8 +36,19 @@ public class RunCommand implements Callable<Integer> {
     @Mixin
     SettingOptions settings;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--window", paramLabel = "DURATION",
+            description = "ISO-8601 duration (e.g. PT4M) to keep firing the job for; without it the job runs once.")
+    Duration window;
+
     @Override
     public Integer call() {
+        if (window != null && (window.isNegative() || window.isZero())) {
+            throw new ParameterException(spec.commandLine(), "--window must be a positive ISO-8601 duration such as "
+                    + "PT4M, got " + window);
+        }
         TokenWorkerProperties properties;
         try {
             properties = TokenWorkerProperties.fromEnvironment(settings.environment(parent.environment()));
@@ -37,7 +58,11 @@ public class RunCommand implements Callable<Integer> {
             return ExitCode.INVALID_CONFIGURATION.code();
         }
         announceRegions(properties);
+        if (window != null) {
+            return ScheduledMode.run(properties, parent.clock(), Optional.of(window));
+        }
         try (WorkerSession session = WorkerSession.open(properties, parent.clock(), Map.of())) {
+            session.bean(StaleExecutionRecovery.class).recoverStaleExecutions();
             JobExecution execution = session.bean(TokenMaintenanceLauncher.class).launch(parent.clock().instant());
             return exitCodeOf(execution).code();
         } catch (Exception e) {

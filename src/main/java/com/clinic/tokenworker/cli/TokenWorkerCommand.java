@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "fullscript-token-worker 0.1.0",
         description = "Exchanges Fullscript OAuth codes from oauth_pending_code and keeps the tokens in oauth_token.",
-        subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class, SimulateCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, DaemonCommand.class, StatusCommand.class, DemoCommand.class,
+                SimulateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the job COMPLETED (failed codes are data, recorded in their rows)",

@@ -96,6 +96,12 @@ public final class TokenWorkerProperties {
                     "must exceed TOKENWORKER_INTERVAL (" + interval + "), or status asks for attention between "
                             + "any two runs", interval.multipliedBy(3).toString()));
         }
+        if (maxRunDuration != null && lease != null && maxRunDuration.compareTo(lease) <= 0) {
+            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_MAX_RUN_DURATION,
+                    "must exceed TOKENWORKER_LEASE (" + lease + "): a pass of a live execution can take up to a "
+                            + "lease between two heartbeats, and it must never be recovered as dead",
+                    lease.multipliedBy(4).toString()));
+        }
         if (refreshMargin != null && interval != null && maxRunDuration != null
                 && refreshMargin.compareTo(interval.plus(maxRunDuration)) <= 0) {
             r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_REFRESH_MARGIN,

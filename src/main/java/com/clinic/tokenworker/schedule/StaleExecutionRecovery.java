@@ -1,0 +1,96 @@
+package com.clinic.tokenworker.schedule;
+
+import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.TokenMaintenanceJobConfiguration;
+import com.clinic.tokenworker.job.TokenMaintenanceLauncher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Marks FAILED the executions of {@code tokenMaintenanceJob} that a killed process left running. The rule: an
+ * execution still STARTING, STARTED or STOPPING whose last heartbeat is older than TOKENWORKER_MAX_RUN_DURATION is
+ * dead. The heartbeat is the latest LAST_UPDATED of the execution and its steps: a step commits after every pass,
+ * and a pass never outlasts a lease (which TOKENWORKER_MAX_RUN_DURATION must exceed), so a live execution, however
+ * long it runs, always has a fresher one.
+ *
+ * <p>Recovery only tidies the job tables (the execution no longer looks stuck to {@code status} or an operator);
+ * nothing waits for it. The dead process's claimed codes come back on their own when their lease lapses.
+ */
+@Component
+public class StaleExecutionRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(StaleExecutionRecovery.class);
+
+    private final JobRepository jobRepository;
+    private final JobOperator jobOperator;
+    private final TokenWorkerProperties properties;
+    private final Clock clock;
+
+    public StaleExecutionRecovery(JobRepository jobRepository, JobOperator jobOperator,
+                                  TokenWorkerProperties properties, Clock clock) {
+        this.jobRepository = jobRepository;
+        this.jobOperator = jobOperator;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** @return the ids of the executions this call marked FAILED */
+    public List<Long> recoverStaleExecutions() {
+        Instant now = clock.instant();
+        Duration limit = properties.maxRunDuration();
+        List<Long> recovered = new ArrayList<>();
+        for (JobExecution found : jobRepository.findRunningJobExecutions(TokenMaintenanceJobConfiguration.JOB_NAME)) {
+            // Loaded again by id so that its step executions (the heartbeats) come with it.
+            JobExecution execution = jobRepository.getJobExecution(found.getId());
+            if (execution == null || !execution.isRunning()) {
+                continue;
+            }
+            Instant heartbeat = Heartbeat.of(execution);
+            if (!heartbeat.plus(limit).isBefore(now)) {
+                continue;
+            }
+            if (recover(execution, heartbeat, limit)) {
+                recovered.add(execution.getId());
+            }
+        }
+        return recovered;
+    }
+
+    private boolean recover(JobExecution execution, Instant heartbeat, Duration limit) {
+        String rule = "recovered as dead: " + execution.getStatus() + " with no heartbeat since " + heartbeat
+                + ", longer than TOKENWORKER_MAX_RUN_DURATION (" + limit + ")";
+        log.warn("job execution {} of {} (launched by {}) {}; marking it FAILED", execution.getId(),
+                execution.getJobInstance().getJobName(),
+                execution.getJobParameters().getString(TokenMaintenanceLauncher.LAUNCHED_BY), rule);
+        // JobOperator.recover sets the statuses and end times but keeps the exit codes (EXECUTING): give the job
+        // tables the reason instead.
+        ExitStatus failed = new ExitStatus(ExitStatus.FAILED.getExitCode(), rule);
+        execution.setExitStatus(failed);
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isRunning()) {
+                step.setExitStatus(failed);
+            }
+        }
+        try {
+            jobOperator.recover(execution);
+            return true;
+        } catch (OptimisticLockingFailureException e) {
+            // Another node started at the same moment and recovered it first, or the execution was not dead.
+            log.info("job execution {} changed while being recovered; left as the other writer set it",
+                    execution.getId());
+            return false;
+        }
+    }
+}
