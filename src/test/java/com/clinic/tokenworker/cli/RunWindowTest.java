@@ -68,7 +68,9 @@ class RunWindowTest {
 
         assertThat(exit).isZero();
         List<String> statuses = jdbc.sql("SELECT status FROM batch_job_execution").query(String.class).list();
-        assertThat(statuses).hasSizeGreaterThanOrEqualTo(2).allSatisfy(s -> assertThat(s).isEqualTo("COMPLETED"));
+        // The window may end while an execution is running: it is stopped gracefully, a proper end too.
+        assertThat(statuses).hasSizeGreaterThanOrEqualTo(2).allSatisfy(s -> assertThat(s).isIn("COMPLETED", "STOPPED"))
+                .contains("COMPLETED");
         assertThat(jdbc.sql("SELECT status FROM oauth_pending_code WHERE id = :id").param("id", id)
                 .query(String.class).single()).isEqualTo("EXCHANGED");
         assertThat(jdbc.sql("SELECT count(*) FROM qrtz_triggers").query(Long.class).single())
