@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.clinic.tokenworker.config.Setting;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -61,16 +63,9 @@ class KubernetesManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path DOCKERFILE = Path.of("Dockerfile");
 
-    /** Every environment variable the worker reads (its contract). */
-    private static final Set<String> WORKER_VARIABLES = Set.of(
-            "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD",
-            "FULLSCRIPT_ENVIRONMENT",
-            "FULLSCRIPT_US_CLIENT_ID", "FULLSCRIPT_US_CLIENT_SECRET", "FULLSCRIPT_US_BASE_URL",
-            "FULLSCRIPT_CA_CLIENT_ID", "FULLSCRIPT_CA_CLIENT_SECRET", "FULLSCRIPT_CA_BASE_URL",
-            "TOKEN_ENCRYPTION_KEY", "TOKEN_ENCRYPTION_PREVIOUS_KEYS",
-            "TOKENWORKER_CONCURRENCY", "TOKENWORKER_REQUESTS_PER_5MIN", "TOKENWORKER_INTERVAL",
-            "TOKENWORKER_REFRESH_MARGIN", "TOKENWORKER_REFRESH_ENABLED", "TOKENWORKER_REFRESH_POLICY",
-            "TOKENWORKER_REFRESH_ACTIVE_WITHIN");
+    /** Every environment variable the worker reads (its contract): the Setting enum is their one list. */
+    private static final Set<String> WORKER_VARIABLES = java.util.Arrays.stream(Setting.values())
+            .map(Setting::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
     /** Read by the JVM itself, not the worker. */
     private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
     /** The worker's secrets: the Secret must provide each of them. */
