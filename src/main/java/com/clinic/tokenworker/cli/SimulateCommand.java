@@ -111,11 +111,17 @@ public class SimulateCommand implements Callable<Integer> {
                     + e.getCause().getMessage() + "); choose another with --port");
             return ExitCode.FAILURE.code();
         }
-        try (StopSignal stop = StopSignal.register(); server) {
+        TerminationSignal signal = TerminationSignal.install();
+        try (signal; server) {
             printBanner(server, shownRegion, spec.commandLine().getOut());
-            stop.await();
+            signal.await();
+        } catch (InterruptedException e) {
+            // How a test (or an embedding program) stops it: the same as a signal.
+            Thread.currentThread().interrupt();
+        } finally {
             spec.commandLine().getOut().println("simulator stopped");
             spec.commandLine().getOut().flush();
+            signal.finished(ExitCode.OK.code());
         }
         return ExitCode.OK.code();
     }
