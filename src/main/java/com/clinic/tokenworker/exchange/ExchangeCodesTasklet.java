@@ -3,16 +3,12 @@ package com.clinic.tokenworker.exchange;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.ConcurrentCalls;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
@@ -45,7 +41,7 @@ public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionList
     private final ExchangeOutcomeRecorder recorder;
     private final RequestBudget budget;
     private final ThrottleGate throttle;
-    private final ExecutorService calls;
+    private final ConcurrentCalls calls;
     private final TransactionTemplate ownTransaction;
     private final TokenWorkerProperties properties;
     private final WorkerIdentity worker;
@@ -53,7 +49,7 @@ public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionList
     private volatile boolean stopping;
 
     public ExchangeCodesTasklet(PendingCodeRepository codes, CodeExchanger exchanger, ExchangeOutcomeRecorder recorder,
-                                RequestBudget budget, ThrottleGate throttle, ExecutorService calls,
+                                RequestBudget budget, ThrottleGate throttle, ConcurrentCalls calls,
                                 TransactionTemplate ownTransaction, TokenWorkerProperties properties,
                                 WorkerIdentity worker, Clock clock) {
         this.codes = codes;
@@ -102,7 +98,11 @@ public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionList
         if (claimed.isEmpty()) {
             return RepeatStatus.FINISHED;
         }
-        List<ExchangeOutcome> outcomes = exchangeAll(claimed);
+        List<ExchangeOutcome> outcomes = calls.each(claimed, code -> {
+            ExchangeOutcome outcome = exchanger.exchange(code);
+            recorder.record(code, outcome);
+            return outcome;
+        });
         for (int i = 0; i < claimed.size(); i++) {
             contribution.incrementReadCount();
         }
@@ -123,36 +123,6 @@ public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionList
             throw new FullscriptCredentialsRejectedException(refused.get().region(), refused.get().requestId());
         }
         return RepeatStatus.CONTINUABLE;
-    }
-
-    /** All calls of a pass run at once; each outcome is recorded by the thread that made the call. */
-    private List<ExchangeOutcome> exchangeAll(List<ClaimedCode> claimed) throws InterruptedException {
-        List<Future<ExchangeOutcome>> futures = new ArrayList<>();
-        for (ClaimedCode code : claimed) {
-            Callable<ExchangeOutcome> call = () -> {
-                ExchangeOutcome outcome = exchanger.exchange(code);
-                recorder.record(code, outcome);
-                return outcome;
-            };
-            futures.add(calls.submit(call));
-        }
-        List<ExchangeOutcome> outcomes = new ArrayList<>();
-        RuntimeException firstFailure = null;
-        for (Future<ExchangeOutcome> future : futures) {
-            try {
-                outcomes.add(future.get());
-            } catch (ExecutionException e) {
-                // The row keeps its lease and comes back when it lapses; the step fails after the others finish.
-                if (firstFailure == null) {
-                    firstFailure = e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (firstFailure != null) {
-            throw firstFailure;
-        }
-        return outcomes;
     }
 
     @Override

@@ -9,7 +9,6 @@ import com.clinic.tokenworker.exchange.ExchangeOutcomeRecorder;
 import com.clinic.tokenworker.exchange.PendingCodeRepository;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
@@ -30,10 +29,10 @@ public class TokenMaintenanceJobConfiguration {
     @Bean
     ExchangeCodesTasklet exchangeCodesTasklet(PendingCodeRepository codes, CodeExchanger exchanger,
                                               ExchangeOutcomeRecorder recorder, RequestBudget budget,
-                                              ThrottleGate throttle, ExecutorService fullscriptCalls,
+                                              ThrottleGate throttle, ConcurrentCalls concurrentCalls,
                                               TransactionTemplate ownTransaction, TokenWorkerProperties properties,
                                               WorkerIdentity worker, Clock clock) {
-        return new ExchangeCodesTasklet(codes, exchanger, recorder, budget, throttle, fullscriptCalls,
+        return new ExchangeCodesTasklet(codes, exchanger, recorder, budget, throttle, concurrentCalls,
                 ownTransaction, properties, worker, clock);
     }
 

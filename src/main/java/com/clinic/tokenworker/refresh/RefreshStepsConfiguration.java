@@ -3,9 +3,9 @@ package com.clinic.tokenworker.refresh;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.ConcurrentCalls;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -40,10 +40,10 @@ public class RefreshStepsConfiguration {
     @Bean
     RefreshTokensTasklet refreshTokensTasklet(DueTokenRepository tokens, TokenRefresher refresher,
                                               RefreshOutcomeRecorder recorder, RequestBudget budget,
-                                              ThrottleGate throttle, ExecutorService fullscriptCalls,
+                                              ThrottleGate throttle, ConcurrentCalls concurrentCalls,
                                               TransactionTemplate ownTransaction, TokenWorkerProperties properties,
                                               WorkerIdentity worker, Clock clock) {
-        return new RefreshTokensTasklet(tokens, refresher, recorder, budget, throttle, fullscriptCalls,
+        return new RefreshTokensTasklet(tokens, refresher, recorder, budget, throttle, concurrentCalls,
                 ownTransaction, properties, worker, clock);
     }
 

@@ -3,17 +3,14 @@ package com.clinic.tokenworker.refresh;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.ConcurrentCalls;
 import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import com.clinic.tokenworker.token.LeasedToken;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
@@ -49,7 +46,7 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
     private final RefreshOutcomeRecorder recorder;
     private final RequestBudget budget;
     private final ThrottleGate throttle;
-    private final ExecutorService calls;
+    private final ConcurrentCalls calls;
     private final TransactionTemplate ownTransaction;
     private final TokenWorkerProperties properties;
     private final WorkerIdentity worker;
@@ -57,7 +54,7 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
     private volatile boolean stopping;
 
     public RefreshTokensTasklet(DueTokenRepository tokens, TokenRefresher refresher, RefreshOutcomeRecorder recorder,
-                                RequestBudget budget, ThrottleGate throttle, ExecutorService calls,
+                                RequestBudget budget, ThrottleGate throttle, ConcurrentCalls calls,
                                 TransactionTemplate ownTransaction, TokenWorkerProperties properties,
                                 WorkerIdentity worker, Clock clock) {
         this.tokens = tokens;
@@ -110,7 +107,10 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
         for (int i = 0; i < claimed.size(); i++) {
             contribution.incrementReadCount();
         }
-        List<Result> results = refreshAll(claimed);
+        List<Result> results = calls.each(claimed, token -> {
+            RefreshOutcome outcome = refresher.refresh(token);
+            return new Result(outcome, recorder.record(token, outcome));
+        });
         warnAboutHeldBack(claimed, results);
         Optional<RefreshOutcome.CredentialsRejected> refused = Optional.empty();
         int callsNotMade = 0;
@@ -170,34 +170,6 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
             log.warn("{} token(s) cannot be refreshed by this worker until its configuration changes; they are looked"
                     + " at again in {}. First: {}", count, RefreshRetryPolicy.HOLD_BACK, example);
         }
-    }
-
-    /** All calls of a pass run at once; each outcome is recorded by the thread that made the call. */
-    private List<Result> refreshAll(List<LeasedToken> claimed) throws InterruptedException {
-        List<Future<Result>> futures = new ArrayList<>();
-        for (LeasedToken token : claimed) {
-            futures.add(calls.submit(() -> {
-                RefreshOutcome outcome = refresher.refresh(token);
-                return new Result(outcome, recorder.record(token, outcome));
-            }));
-        }
-        List<Result> results = new ArrayList<>();
-        RuntimeException firstFailure = null;
-        for (Future<Result> future : futures) {
-            try {
-                results.add(future.get());
-            } catch (ExecutionException e) {
-                // The row keeps its lease and comes back when it lapses; the step fails after the others finish.
-                if (firstFailure == null) {
-                    firstFailure = e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (firstFailure != null) {
-            throw firstFailure;
-        }
-        return results;
     }
 
     @Override

@@ -3,9 +3,9 @@ package com.clinic.tokenworker.revocation;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.ConcurrentCalls;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -23,9 +23,9 @@ public class RevocationStepConfiguration {
     @Bean
     RevokeTokensTasklet revokeTokensTasklet(RevocationRepository revocations, TokenRevoker revoker,
                                             RevocationRecorder recorder, RequestBudget budget, ThrottleGate throttle,
-                                            ExecutorService fullscriptCalls, TransactionTemplate ownTransaction,
+                                            ConcurrentCalls concurrentCalls, TransactionTemplate ownTransaction,
                                             TokenWorkerProperties properties, WorkerIdentity worker, Clock clock) {
-        return new RevokeTokensTasklet(revocations, revoker, recorder, budget, throttle, fullscriptCalls,
+        return new RevokeTokensTasklet(revocations, revoker, recorder, budget, throttle, concurrentCalls,
                 ownTransaction, properties, worker, clock);
     }
 

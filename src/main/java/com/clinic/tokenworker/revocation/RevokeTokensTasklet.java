@@ -3,17 +3,14 @@ package com.clinic.tokenworker.revocation;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.ConcurrentCalls;
 import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import com.clinic.tokenworker.token.LeasedToken;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
@@ -45,7 +42,7 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
     private final RevocationRecorder recorder;
     private final RequestBudget budget;
     private final ThrottleGate throttle;
-    private final ExecutorService calls;
+    private final ConcurrentCalls calls;
     private final TransactionTemplate ownTransaction;
     private final TokenWorkerProperties properties;
     private final WorkerIdentity worker;
@@ -53,7 +50,7 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
     private volatile boolean stopping;
 
     public RevokeTokensTasklet(RevocationRepository revocations, TokenRevoker revoker, RevocationRecorder recorder,
-                               RequestBudget budget, ThrottleGate throttle, ExecutorService calls,
+                               RequestBudget budget, ThrottleGate throttle, ConcurrentCalls calls,
                                TransactionTemplate ownTransaction, TokenWorkerProperties properties,
                                WorkerIdentity worker, Clock clock) {
         this.revocations = revocations;
@@ -105,7 +102,11 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
         Optional<RevocationOutcome.CredentialsRejected> refused = Optional.empty();
         int progressed = 0;
         int callsNotMade = 0;
-        for (Result result : revokeAll(claimed)) {
+        List<Result> results = calls.each(claimed, token -> {
+            RevocationOutcome outcome = revoker.revoke(token);
+            return new Result(outcome, recorder.record(token, outcome));
+        });
+        for (Result result : results) {
             result.tally().add(context, 1);
             if (result.tally() == RevocationTally.REVOKED) {
                 contribution.incrementWriteCount(1);
@@ -132,32 +133,6 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
     }
 
     private record Result(RevocationOutcome outcome, RevocationTally tally) {
-    }
-
-    private List<Result> revokeAll(List<LeasedToken> claimed) throws InterruptedException {
-        List<Future<Result>> futures = new ArrayList<>();
-        for (LeasedToken token : claimed) {
-            futures.add(calls.submit(() -> {
-                RevocationOutcome outcome = revoker.revoke(token);
-                return new Result(outcome, recorder.record(token, outcome));
-            }));
-        }
-        List<Result> results = new ArrayList<>();
-        RuntimeException firstFailure = null;
-        for (Future<Result> future : futures) {
-            try {
-                results.add(future.get());
-            } catch (ExecutionException e) {
-                if (firstFailure == null) {
-                    firstFailure = e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (firstFailure != null) {
-            throw firstFailure;
-        }
-        return results;
     }
 
     @Override
