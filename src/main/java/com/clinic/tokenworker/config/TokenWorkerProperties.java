@@ -54,7 +54,7 @@ public final class TokenWorkerProperties {
     private final int embeddedPort;
 
     private TokenWorkerProperties(Reader r) {
-        datasourceUrl = r.optional(Setting.SPRING_DATASOURCE_URL);
+        datasourceUrl = r.optional(Setting.SPRING_DATASOURCE_URL).filter(url -> r.jdbcUrl(Setting.SPRING_DATASOURCE_URL, url));
         datasourceUsername = r.optional(Setting.SPRING_DATASOURCE_USERNAME);
         datasourcePassword = r.optional(Setting.SPRING_DATASOURCE_PASSWORD);
         environment = r.parse(Setting.FULLSCRIPT_ENVIRONMENT, TokenWorkerProperties::parseEnvironment,
@@ -373,6 +373,16 @@ public final class TokenWorkerProperties {
                         + "; expected base64 of 32 random bytes (openssl rand -base64 32)", null));
                 return Optional.empty();
             }
+        }
+
+        /** A typo here would otherwise surface as "database unreachable" after a long connection timeout. */
+        boolean jdbcUrl(Setting setting, String value) {
+            if (value.startsWith("jdbc:postgresql://") && !value.contains("//replace-me")) {
+                return true;
+            }
+            problem(ConfigurationProblem.of(setting, "expected a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)"
+                    + shown(setting, value), "jdbc:postgresql://db.internal:5432/clinic"));
+            return false;
         }
 
         /** Client secrets travel in the body, so plain http is only tolerated to a server on this machine. */

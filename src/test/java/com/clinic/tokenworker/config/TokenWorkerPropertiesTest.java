@@ -138,6 +138,19 @@ class TokenWorkerPropertiesTest {
     }
 
     @Test
+    void loadWhenDatabaseUrlIsNotAPostgresJdbcUrlThenRefusedBeforeAnyConnection() {
+        Map<String, String> env = valid();
+        env.put("SPRING_DATASOURCE_URL", "postgres://db:5432/clinic");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .hasMessageContaining("SPRING_DATASOURCE_URL: expected a PostgreSQL JDBC URL");
+
+        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://replace-me:5432/tokenworker");
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .as("the example Secret's placeholder").hasMessageContaining("SPRING_DATASOURCE_URL");
+    }
+
+    @Test
     void requireTokenProcessingWhenNoKeyAndNoRegionThenBothAreNamed() {
         TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(Map.of());
 
