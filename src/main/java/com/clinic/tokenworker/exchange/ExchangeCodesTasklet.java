@@ -1,25 +1,18 @@
 package com.clinic.tokenworker.exchange;
 
-import com.clinic.tokenworker.budget.RequestBudget;
-import com.clinic.tokenworker.budget.ThrottleGate;
-import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.job.ConcurrentCalls;
-import com.clinic.tokenworker.schedule.WorkerIdentity;
-import java.time.Clock;
+import com.clinic.tokenworker.job.StoppablePassTasklet;
+import com.clinic.tokenworker.job.PassResources;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The {@code exchangeCodes} step. Each pass: expire what is overdue, take permits from the shared budget, claim
@@ -30,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Counts: READ_COUNT = codes claimed, WRITE_COUNT = codes exchanged, FILTER_COUNT = claimed codes that ended
  * otherwise; the execution context and exit description break those down (see {@link ExchangeTally}).
  */
-public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionListener {
+public class ExchangeCodesTasklet extends StoppablePassTasklet {
 
     private static final Logger log = LoggerFactory.getLogger(ExchangeCodesTasklet.class);
     static final String EXPIRED_WITHOUT_CALL = "exchange.expired_without_call";
@@ -39,41 +32,20 @@ public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionList
     private final PendingCodeRepository codes;
     private final CodeExchanger exchanger;
     private final ExchangeOutcomeRecorder recorder;
-    private final RequestBudget budget;
-    private final ThrottleGate throttle;
-    private final ConcurrentCalls calls;
-    private final TransactionTemplate ownTransaction;
-    private final TokenWorkerProperties properties;
-    private final WorkerIdentity worker;
-    private final Clock clock;
-    private volatile boolean stopping;
 
     public ExchangeCodesTasklet(PendingCodeRepository codes, CodeExchanger exchanger, ExchangeOutcomeRecorder recorder,
-                                RequestBudget budget, ThrottleGate throttle, ConcurrentCalls calls,
-                                TransactionTemplate ownTransaction, TokenWorkerProperties properties,
-                                WorkerIdentity worker, Clock clock) {
+                                PassResources pass) {
+        super(pass);
         this.codes = codes;
         this.exchanger = exchanger;
         this.recorder = recorder;
-        this.budget = budget;
-        this.throttle = throttle;
-        this.calls = calls;
-        this.ownTransaction = ownTransaction;
-        this.properties = properties;
-        this.worker = worker;
-        this.clock = clock;
-    }
-
-    @Override
-    public void beforeStep(StepExecution stepExecution) {
-        stopping = false;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         ExecutionContext context = contribution.getStepExecution().getExecutionContext();
-        if (stopping) {
-            context.putString(STOPPED_BECAUSE, "the job was asked to stop");
+        if (stopRequested()) {
+            context.putString(STOPPED_BECAUSE, ASKED_TO_STOP);
             return RepeatStatus.FINISHED;
         }
         Instant now = clock.instant();
@@ -133,10 +105,5 @@ public class ExchangeCodesTasklet implements StoppableTasklet, StepExecutionList
                 + (context.containsKey(STOPPED_BECAUSE) ? "; stopped early: " + context.getString(STOPPED_BECAUSE) : "");
         log.info("exchangeCodes: {}", summary);
         return stepExecution.getExitStatus().addExitDescription(summary);
-    }
-
-    @Override
-    public void stop() {
-        stopping = true;
     }
 }

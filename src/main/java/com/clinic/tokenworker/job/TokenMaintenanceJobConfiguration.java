@@ -27,13 +27,16 @@ public class TokenMaintenanceJobConfiguration {
     public static final String EXCHANGE_STEP = "exchangeCodes";
 
     @Bean
+    PassResources passResources(RequestBudget budget, ThrottleGate throttle, ConcurrentCalls concurrentCalls,
+                                TransactionTemplate ownTransaction, TokenWorkerProperties properties,
+                                WorkerIdentity worker, Clock clock) {
+        return new PassResources(budget, throttle, concurrentCalls, ownTransaction, properties, worker, clock);
+    }
+
+    @Bean
     ExchangeCodesTasklet exchangeCodesTasklet(PendingCodeRepository codes, CodeExchanger exchanger,
-                                              ExchangeOutcomeRecorder recorder, RequestBudget budget,
-                                              ThrottleGate throttle, ConcurrentCalls concurrentCalls,
-                                              TransactionTemplate ownTransaction, TokenWorkerProperties properties,
-                                              WorkerIdentity worker, Clock clock) {
-        return new ExchangeCodesTasklet(codes, exchanger, recorder, budget, throttle, concurrentCalls,
-                ownTransaction, properties, worker, clock);
+                                              ExchangeOutcomeRecorder recorder, PassResources passResources) {
+        return new ExchangeCodesTasklet(codes, exchanger, recorder, passResources);
     }
 
     @Bean

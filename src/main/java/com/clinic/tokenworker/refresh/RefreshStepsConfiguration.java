@@ -1,10 +1,7 @@
 package com.clinic.tokenworker.refresh;
 
-import com.clinic.tokenworker.budget.RequestBudget;
-import com.clinic.tokenworker.budget.ThrottleGate;
+import com.clinic.tokenworker.job.PassResources;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.job.ConcurrentCalls;
-import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -39,12 +36,8 @@ public class RefreshStepsConfiguration {
 
     @Bean
     RefreshTokensTasklet refreshTokensTasklet(DueTokenRepository tokens, TokenRefresher refresher,
-                                              RefreshOutcomeRecorder recorder, RequestBudget budget,
-                                              ThrottleGate throttle, ConcurrentCalls concurrentCalls,
-                                              TransactionTemplate ownTransaction, TokenWorkerProperties properties,
-                                              WorkerIdentity worker, Clock clock) {
-        return new RefreshTokensTasklet(tokens, refresher, recorder, budget, throttle, concurrentCalls,
-                ownTransaction, properties, worker, clock);
+                                              RefreshOutcomeRecorder recorder, PassResources passResources) {
+        return new RefreshTokensTasklet(tokens, refresher, recorder, passResources);
     }
 
     @Bean

@@ -1,27 +1,20 @@
 package com.clinic.tokenworker.refresh;
 
-import com.clinic.tokenworker.budget.RequestBudget;
-import com.clinic.tokenworker.budget.ThrottleGate;
-import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.job.ConcurrentCalls;
+import com.clinic.tokenworker.job.PassResources;
+import com.clinic.tokenworker.job.StoppablePassTasklet;
 import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
-import com.clinic.tokenworker.schedule.WorkerIdentity;
 import com.clinic.tokenworker.token.LeasedToken;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The {@code refreshTokens} step. Each pass: take permits from the shared budget (leaving the exchanges their
@@ -34,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Counts: READ_COUNT = tokens claimed, WRITE_COUNT = tokens refreshed, FILTER_COUNT = claimed tokens that ended
  * otherwise; the execution context and exit description break those down (see {@link RefreshTally}).
  */
-public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionListener {
+public class RefreshTokensTasklet extends StoppablePassTasklet {
 
     private static final Logger log = LoggerFactory.getLogger(RefreshTokensTasklet.class);
     static final String STOPPED_BECAUSE = "refresh.stopped_because";
@@ -44,34 +37,13 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
     private final DueTokenRepository tokens;
     private final TokenRefresher refresher;
     private final RefreshOutcomeRecorder recorder;
-    private final RequestBudget budget;
-    private final ThrottleGate throttle;
-    private final ConcurrentCalls calls;
-    private final TransactionTemplate ownTransaction;
-    private final TokenWorkerProperties properties;
-    private final WorkerIdentity worker;
-    private final Clock clock;
-    private volatile boolean stopping;
 
     public RefreshTokensTasklet(DueTokenRepository tokens, TokenRefresher refresher, RefreshOutcomeRecorder recorder,
-                                RequestBudget budget, ThrottleGate throttle, ConcurrentCalls calls,
-                                TransactionTemplate ownTransaction, TokenWorkerProperties properties,
-                                WorkerIdentity worker, Clock clock) {
+                                PassResources pass) {
+        super(pass);
         this.tokens = tokens;
         this.refresher = refresher;
         this.recorder = recorder;
-        this.budget = budget;
-        this.throttle = throttle;
-        this.calls = calls;
-        this.ownTransaction = ownTransaction;
-        this.properties = properties;
-        this.worker = worker;
-        this.clock = clock;
-    }
-
-    @Override
-    public void beforeStep(StepExecution stepExecution) {
-        stopping = false;
     }
 
     @Override
@@ -138,8 +110,8 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
     }
 
     private Optional<String> reasonToStop(ExecutionContext context, Instant now, boolean firstPass) {
-        if (stopping) {
-            return Optional.of("the job was asked to stop");
+        if (stopRequested()) {
+            return Optional.of(ASKED_TO_STOP);
         }
         // Tokens left now are due in the next run, while a run that overstays is taken for dead. The first pass
         // always goes ahead, so that no configuration can keep the step from ever refreshing anything.
@@ -181,10 +153,5 @@ public class RefreshTokensTasklet implements StoppableTasklet, StepExecutionList
                 : "");
         log.info("refreshTokens: {}", summary);
         return stepExecution.getExitStatus().addExitDescription(summary);
-    }
-
-    @Override
-    public void stop() {
-        stopping = true;
     }
 }

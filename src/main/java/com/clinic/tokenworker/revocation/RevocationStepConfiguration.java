@@ -1,18 +1,12 @@
 package com.clinic.tokenworker.revocation;
 
-import com.clinic.tokenworker.budget.RequestBudget;
-import com.clinic.tokenworker.budget.ThrottleGate;
-import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.job.ConcurrentCalls;
-import com.clinic.tokenworker.schedule.WorkerIdentity;
-import java.time.Clock;
+import com.clinic.tokenworker.job.PassResources;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** The {@code revokeTokens} step of {@code tokenMaintenanceJob}. */
 @Configuration(proxyBeanMethods = false)
@@ -22,11 +16,8 @@ public class RevocationStepConfiguration {
 
     @Bean
     RevokeTokensTasklet revokeTokensTasklet(RevocationRepository revocations, TokenRevoker revoker,
-                                            RevocationRecorder recorder, RequestBudget budget, ThrottleGate throttle,
-                                            ConcurrentCalls concurrentCalls, TransactionTemplate ownTransaction,
-                                            TokenWorkerProperties properties, WorkerIdentity worker, Clock clock) {
-        return new RevokeTokensTasklet(revocations, revoker, recorder, budget, throttle, concurrentCalls,
-                ownTransaction, properties, worker, clock);
+                                            RevocationRecorder recorder, PassResources passResources) {
+        return new RevokeTokensTasklet(revocations, revoker, recorder, passResources);
     }
 
     @Bean

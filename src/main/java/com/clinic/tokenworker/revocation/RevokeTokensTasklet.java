@@ -1,27 +1,20 @@
 package com.clinic.tokenworker.revocation;
 
-import com.clinic.tokenworker.budget.RequestBudget;
-import com.clinic.tokenworker.budget.ThrottleGate;
-import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.job.ConcurrentCalls;
+import com.clinic.tokenworker.job.PassResources;
+import com.clinic.tokenworker.job.StoppablePassTasklet;
 import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
-import com.clinic.tokenworker.schedule.WorkerIdentity;
 import com.clinic.tokenworker.token.LeasedToken;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The {@code revokeTokens} step, after {@code refreshTokens}: rows the application set to REVOKE_REQUESTED are
@@ -32,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Counts: READ_COUNT = rows claimed, WRITE_COUNT = rows revoked, FILTER_COUNT = the others (see
  * {@link RevocationTally}).
  */
-public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListener {
+public class RevokeTokensTasklet extends StoppablePassTasklet {
 
     private static final Logger log = LoggerFactory.getLogger(RevokeTokensTasklet.class);
     static final String STOPPED_BECAUSE = "revoke.stopped_because";
@@ -40,41 +33,20 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
     private final RevocationRepository revocations;
     private final TokenRevoker revoker;
     private final RevocationRecorder recorder;
-    private final RequestBudget budget;
-    private final ThrottleGate throttle;
-    private final ConcurrentCalls calls;
-    private final TransactionTemplate ownTransaction;
-    private final TokenWorkerProperties properties;
-    private final WorkerIdentity worker;
-    private final Clock clock;
-    private volatile boolean stopping;
 
     public RevokeTokensTasklet(RevocationRepository revocations, TokenRevoker revoker, RevocationRecorder recorder,
-                               RequestBudget budget, ThrottleGate throttle, ConcurrentCalls calls,
-                               TransactionTemplate ownTransaction, TokenWorkerProperties properties,
-                               WorkerIdentity worker, Clock clock) {
+                               PassResources pass) {
+        super(pass);
         this.revocations = revocations;
         this.revoker = revoker;
         this.recorder = recorder;
-        this.budget = budget;
-        this.throttle = throttle;
-        this.calls = calls;
-        this.ownTransaction = ownTransaction;
-        this.properties = properties;
-        this.worker = worker;
-        this.clock = clock;
-    }
-
-    @Override
-    public void beforeStep(StepExecution stepExecution) {
-        stopping = false;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         ExecutionContext context = contribution.getStepExecution().getExecutionContext();
-        if (stopping) {
-            context.putString(STOPPED_BECAUSE, "the job was asked to stop");
+        if (stopRequested()) {
+            context.putString(STOPPED_BECAUSE, ASKED_TO_STOP);
             return RepeatStatus.FINISHED;
         }
         Instant now = clock.instant();
@@ -143,10 +115,5 @@ public class RevokeTokensTasklet implements StoppableTasklet, StepExecutionListe
                 : "");
         log.info("revokeTokens: {}", summary);
         return stepExecution.getExitStatus().addExitDescription(summary);
-    }
-
-    @Override
-    public void stop() {
-        stopping = true;
     }
 }

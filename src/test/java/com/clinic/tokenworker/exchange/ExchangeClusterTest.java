@@ -11,7 +11,6 @@ import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
 import com.clinic.tokenworker.support.UnlimitedBudget;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,53 @@
+package com.clinic.tokenworker.job;
+
+import com.clinic.tokenworker.budget.RequestBudget;
+import com.clinic.tokenworker.budget.ThrottleGate;
+import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.schedule.WorkerIdentity;
+import java.time.Clock;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.StoppableTasklet;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Base of the steps that repeat claim-and-call passes until nothing is due. A stop request (SIGTERM, the end of a
+ * window) lets the current pass finish, its calls recorded, and starts no new one.
+ */
+public abstract class StoppablePassTasklet implements StoppableTasklet, StepExecutionListener {
+
+    protected static final String ASKED_TO_STOP = "the job was asked to stop";
+
+    protected final RequestBudget budget;
+    protected final ThrottleGate throttle;
+    protected final ConcurrentCalls calls;
+    protected final TransactionTemplate ownTransaction;
+    protected final TokenWorkerProperties properties;
+    protected final WorkerIdentity worker;
+    protected final Clock clock;
+    private volatile boolean stopping;
+
+    protected StoppablePassTasklet(PassResources pass) {
+        this.budget = pass.budget();
+        this.throttle = pass.throttle();
+        this.calls = pass.calls();
+        this.ownTransaction = pass.ownTransaction();
+        this.properties = pass.properties();
+        this.worker = pass.worker();
+        this.clock = pass.clock();
+    }
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        stopping = false;
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+
+    protected boolean stopRequested() {
+        return stopping;
+    }
+}
