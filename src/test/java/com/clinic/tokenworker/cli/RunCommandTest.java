@@ -47,8 +47,10 @@ class RunCommandTest {
     }
 
     @Test
-    void runWhenCodesArePendingThenExitsZeroWithThemExchanged() {
+    void runWhenCodesArePendingThenExitsZeroWithThemExchanged(CapturedOutput output) {
         assertThat(Main.execute(env, clock, "run")).as("first run migrates the schema").isZero();
+        assertThat(output.getAll()).contains("region ca disabled: FULLSCRIPT_CA_CLIENT_ID and "
+                + "FULLSCRIPT_CA_CLIENT_SECRET are not set");
         long id = insertCode(jdbc(), fullscript.mintCode(REDIRECT_URI), "us", clock.instant());
 
         assertThat(Main.execute(env, clock, "run")).isZero();
