@@ -64,9 +64,7 @@ public class ExchangeCodesTasklet extends StoppablePassTasklet {
             context.putString(STOPPED_BECAUSE, "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN)");
             return RepeatStatus.FINISHED;
         }
-        List<ClaimedCode> claimed = ownTransaction.execute(
-                tx -> codes.claim(worker.id(), now, properties.lease(), permits));
-        budget.giveBack(permits - claimed.size());
+        List<ClaimedCode> claimed = claimPass(codes::claim, now, permits, contribution);
         if (claimed.isEmpty()) {
             return RepeatStatus.FINISHED;
         }
@@ -75,9 +73,6 @@ public class ExchangeCodesTasklet extends StoppablePassTasklet {
             recorder.record(code, outcome);
             return outcome;
         });
-        for (int i = 0; i < claimed.size(); i++) {
-            contribution.incrementReadCount();
-        }
         Optional<ExchangeOutcome.CredentialsRejected> refused = Optional.empty();
         for (ExchangeOutcome outcome : outcomes) {
             ExchangeTally tally = ExchangeTally.of(outcome);

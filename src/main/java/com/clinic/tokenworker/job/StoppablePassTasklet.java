@@ -5,7 +5,11 @@ import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,5 +53,25 @@ public abstract class StoppablePassTasklet implements StoppableTasklet, StepExec
 
     protected boolean stopRequested() {
         return stopping;
+    }
+
+    /** A repository's claim: up to {@code limit} due rows leased to {@code owner} until {@code now + lease}. */
+    @FunctionalInterface
+    protected interface ClaimQuery<T> {
+        List<T> claim(String owner, Instant now, Duration lease, int limit);
+    }
+
+    /**
+     * Claims the rows of one pass with the {@code permits} already taken from the budget, in a transaction of its
+     * own so the leases are visible to every other worker before any call is made; gives back the permits no row
+     * needed and counts the claimed rows as read.
+     */
+    protected <T> List<T> claimPass(ClaimQuery<T> query, Instant now, int permits, StepContribution contribution) {
+        List<T> claimed = ownTransaction.execute(tx -> query.claim(worker.id(), now, properties.lease(), permits));
+        budget.giveBack(permits - claimed.size());
+        for (int i = 0; i < claimed.size(); i++) {
+            contribution.incrementReadCount();
+        }
+        return claimed;
     }
 }

@@ -70,14 +70,9 @@ public class RefreshTokensTasklet extends StoppablePassTasklet {
                     + "share kept for code exchanges)");
             return RepeatStatus.FINISHED;
         }
-        List<LeasedToken> claimed = ownTransaction.execute(
-                tx -> tokens.claim(worker.id(), now, properties.lease(), permits));
-        budget.giveBack(permits - claimed.size());
+        List<LeasedToken> claimed = claimPass(tokens::claim, now, permits, contribution);
         if (claimed.isEmpty()) {
             return RepeatStatus.FINISHED;
-        }
-        for (int i = 0; i < claimed.size(); i++) {
-            contribution.incrementReadCount();
         }
         List<Result> results = calls.each(claimed, token -> {
             RefreshOutcome outcome = refresher.refresh(token);

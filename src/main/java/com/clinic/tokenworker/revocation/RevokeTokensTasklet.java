@@ -62,14 +62,9 @@ public class RevokeTokensTasklet extends StoppablePassTasklet {
                     + "share kept for code exchanges)");
             return RepeatStatus.FINISHED;
         }
-        List<LeasedToken> claimed = ownTransaction.execute(
-                tx -> revocations.claim(worker.id(), now, properties.lease(), permits));
-        budget.giveBack(permits - claimed.size());
+        List<LeasedToken> claimed = claimPass(revocations::claim, now, permits, contribution);
         if (claimed.isEmpty()) {
             return RepeatStatus.FINISHED;
-        }
-        for (int i = 0; i < claimed.size(); i++) {
-            contribution.incrementReadCount();
         }
         Optional<RevocationOutcome.CredentialsRejected> refused = Optional.empty();
         int progressed = 0;
