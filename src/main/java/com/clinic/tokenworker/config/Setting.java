@@ -20,7 +20,7 @@ public enum Setting {
     TOKENWORKER_CONCURRENCY("8", "Token-endpoint calls in flight at once per worker process (1-64)."),
     TOKENWORKER_REQUESTS_PER_5MIN("1000", "This worker's share of Fullscript's 5,000 requests per rolling 5 minutes, shared by all worker processes through PostgreSQL (1-5000)."),
     TOKENWORKER_REQUEST_TIMEOUT("PT10S", "Timeout of one call to Fullscript (connect and response), ISO-8601 duration."),
-    TOKENWORKER_LEASE("PT45S", "How long a claimed code or token stays reserved for the worker that claimed it. A killed worker's claims come back after it. Must exceed the request timeout by 5 s or more."),
+    TOKENWORKER_LEASE("PT45S", "How long a claimed code or token stays reserved for the worker that claimed it. A killed worker's claims come back after it. At most PT60S; must exceed the request timeout by 10 s or more (a call only starts with its timeout + 5 s of lease left)."),
     TOKENWORKER_INTERVAL("PT15S", "How often `daemon` and `run --window` fire the job."),
     TOKENWORKER_REFRESH_ENABLED("true", "`false` when another system refreshes tokens: the worker then only flags them REFRESH_DUE."),
     TOKENWORKER_REFRESH_MARGIN("PT20M", "Tokens expiring within this margin are flagged REFRESH_DUE (and refreshed). Must exceed the interval plus a run's duration."),

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.Period;
 import java.util.ArrayList;
@@ -31,6 +32,15 @@ public final class TokenWorkerProperties {
 
     /** Codes are single use and valid for 10 minutes after Fullscript issued them. */
     public static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
+
+    /**
+     * A call only starts while its lease still has its whole timeout plus this to run: room for clock skew
+     * between pods, and for a pause between the check and the send.
+     */
+    public static final Duration LEASE_SAFETY = Duration.ofSeconds(5);
+
+    /** A killed worker's codes must come back with time to spare before their 10-minute deadline. */
+    public static final Duration MAX_LEASE = Duration.ofSeconds(60);
 
     private final Optional<String> datasourceUrl;
     private final Optional<String> datasourceUsername;
@@ -69,7 +79,7 @@ public final class TokenWorkerProperties {
         concurrency = r.integer(Setting.TOKENWORKER_CONCURRENCY, 1, 64);
         requestsPer5Min = r.integer(Setting.TOKENWORKER_REQUESTS_PER_5MIN, 1, 5000);
         requestTimeout = r.duration(Setting.TOKENWORKER_REQUEST_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(1));
-        lease = r.duration(Setting.TOKENWORKER_LEASE, Duration.ofSeconds(2), Duration.ofMinutes(10));
+        lease = r.duration(Setting.TOKENWORKER_LEASE, Duration.ofSeconds(2), MAX_LEASE);
         interval = r.duration(Setting.TOKENWORKER_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
         refreshEnabled = r.bool(Setting.TOKENWORKER_REFRESH_ENABLED);
         refreshMargin = r.duration(Setting.TOKENWORKER_REFRESH_MARGIN, Duration.ofMinutes(1), Duration.ofMinutes(110));
@@ -85,11 +95,12 @@ public final class TokenWorkerProperties {
         embeddedDataDir = Path.of(r.raw(Setting.TOKENWORKER_EMBEDDED_DATA_DIR));
         embeddedPort = r.integer(Setting.TOKENWORKER_EMBEDDED_PORT, 1024, 65535);
 
-        if (lease != null && requestTimeout != null && lease.compareTo(requestTimeout.plusSeconds(5)) < 0) {
+        Duration leaseFloor = requestTimeout == null ? null : requestTimeout.plus(LEASE_SAFETY.multipliedBy(2));
+        if (lease != null && leaseFloor != null && lease.compareTo(leaseFloor) < 0) {
             r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_LEASE,
-                    "must exceed TOKENWORKER_REQUEST_TIMEOUT (" + requestTimeout + ") by at least 5 seconds, so a call "
-                            + "always ends before its claim can pass to another worker",
-                    requestTimeout.plusSeconds(35).toString()));
+                    "must exceed TOKENWORKER_REQUEST_TIMEOUT (" + requestTimeout + ") by at least "
+                            + LEASE_SAFETY.multipliedBy(2).toSeconds() + " seconds, so a call always ends before its "
+                            + "claim can pass to another worker", leaseFloor.plusSeconds(25).toString()));
         }
         if (statusMaxSilence != null && interval != null && statusMaxSilence.compareTo(interval) <= 0) {
             r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_STATUS_MAX_SILENCE,
@@ -228,6 +239,15 @@ public final class TokenWorkerProperties {
 
     public Duration lease() {
         return lease;
+    }
+
+    /**
+     * Whether a call started at {@code now} ends, even at its timeout, before the lease until {@code leaseUntil}
+     * can pass to another worker (with {@link #LEASE_SAFETY} to spare). No call starts otherwise: the same code or
+     * refresh token could be sent twice.
+     */
+    public boolean callFitsInLease(Instant now, Instant leaseUntil) {
+        return !now.plus(requestTimeout).plus(LEASE_SAFETY).isAfter(leaseUntil);
     }
 
     public Duration interval() {

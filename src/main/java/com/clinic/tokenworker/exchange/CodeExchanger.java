@@ -53,7 +53,7 @@ public class CodeExchanger {
                     + (claimed.attempts() - 1) + " attempt(s)");
         }
         // The call must end before the lease can pass to another worker, or the code could be sent twice.
-        if (now.plus(properties.requestTimeout()).isAfter(claimed.leaseUntil())) {
+        if (!properties.callFitsInLease(now, claimed.leaseUntil())) {
             return new ExchangeOutcome.Released("lease too short for another call");
         }
         TokenEndpointResult result = client.exchangeCode(credentials.get(), claimed.code(), claimed.redirectUri());
@@ -63,6 +63,12 @@ public class CodeExchanger {
     private ExchangeOutcome interpret(ClaimedCode claimed, Region region, TokenEndpointResult result) {
         Instant now = clock.instant();
         if (result instanceof TokenEndpointResult.Granted granted) {
+            if (granted.grant().refreshToken().isEmpty()) {
+                // The code is used now, and a token that cannot be refreshed dies within two hours anyway.
+                return new ExchangeOutcome.Failed("Fullscript granted a token without a refresh_token, which cannot "
+                        + "be kept fresh: the user must authorize again" + RequestIdSuffix.of(granted.requestId()),
+                        granted.requestId());
+            }
             return new ExchangeOutcome.Exchanged(region, granted.grant(), granted.requestId());
         }
         if (result instanceof TokenEndpointResult.Rejected rejected) {

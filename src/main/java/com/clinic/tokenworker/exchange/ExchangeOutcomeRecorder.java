@@ -2,6 +2,8 @@ package com.clinic.tokenworker.exchange;
 
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.token.TokenStore;
+import com.clinic.tokenworker.db.TransientRetry;
+import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,7 +39,21 @@ public class ExchangeOutcomeRecorder {
     /** @return false when the row had moved on under another claim and nothing was changed */
     public boolean record(ClaimedCode claimed, ExchangeOutcome outcome) {
         Instant now = clock.instant();
-        Boolean applied = transaction.execute(tx -> apply(claimed, outcome, now));
+        Boolean applied;
+        try {
+            applied = TransientRetry.run(() -> transaction.execute(tx -> apply(claimed, outcome, now)));
+        } catch (RuntimeException e) {
+            if (!(outcome instanceof ExchangeOutcome.Exchanged exchanged)) {
+                throw e;
+            }
+            // The code is used at Fullscript and the token exists only in memory: say so on the row, final, rather
+            // than let a retry after the lease be refused and blamed on a lost response.
+            String reason = "Fullscript granted a token, but it could not be stored (" + e.getClass().getSimpleName()
+                    + "): the user must authorize again" + RequestIdSuffix.of(exchanged.requestId());
+            log.error("code row {}: {}", claimed.id(), reason);
+            return Boolean.TRUE.equals(transaction.execute(
+                    tx -> codes.finish(claimed, CodeStatus.FAILED, reason, exchanged.requestId(), now)));
+        }
         if (!Boolean.TRUE.equals(applied)) {
             log.warn("code row {} was claimed again by another worker before this one recorded its outcome ({});"
                     + " the row was left as the other worker set it", claimed.id(), outcome.getClass().getSimpleName());

@@ -52,10 +52,12 @@ public class FullscriptClient {
         body.put("client_secret", credentials.clientSecret());
         body.put("code", code);
         body.put("redirect_uri", redirectUri);
-        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN);
+        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN, Optional.empty());
     }
 
-    public TokenEndpointResult refresh(RegionCredentials credentials, String refreshToken, String redirectUri) {
+    /** @param owner the user the row names: a refresh answer that leaves resource_owner out is still usable */
+    public TokenEndpointResult refresh(RegionCredentials credentials, String refreshToken, String redirectUri,
+                                       ResourceOwnerRef owner) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("grant_type", "refresh_token");
         body.put("client_id", credentials.clientId());
@@ -64,7 +66,7 @@ public class FullscriptClient {
         if (redirectUri != null) {
             body.put("redirect_uri", redirectUri);
         }
-        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN);
+        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN, Optional.of(owner));
     }
 
     public TokenEndpointResult revoke(RegionCredentials credentials, String token) {
@@ -72,12 +74,13 @@ public class FullscriptClient {
         body.put("client_id", credentials.clientId());
         body.put("client_secret", credentials.clientSecret());
         body.put("token", token);
-        return post(credentials.baseUrl().resolve("/api/oauth/revoke"), body, Expect.REVOCATION);
+        return post(credentials.baseUrl().resolve("/api/oauth/revoke"), body, Expect.REVOCATION, Optional.empty());
     }
 
     private enum Expect { TOKEN, REVOCATION }
 
-    private TokenEndpointResult post(URI uri, Map<String, String> body, Expect expect) {
+    private TokenEndpointResult post(URI uri, Map<String, String> body, Expect expect,
+                                     Optional<ResourceOwnerRef> knownOwner) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -100,11 +103,12 @@ public class FullscriptClient {
             return new TokenEndpointResult.Unavailable(describe(e.getCause()), Optional.empty());
         }
         return classify(response.statusCode(), response.body(), response.headers().firstValue("X-Request-Id"),
-                response.headers().firstValue("Retry-After"), expect);
+                response.headers().firstValue("Retry-After"), expect, knownOwner);
     }
 
     private TokenEndpointResult classify(int status, byte[] body, Optional<String> requestId,
-                                         Optional<String> retryAfter, Expect expect) {
+                                         Optional<String> retryAfter, Expect expect,
+                                         Optional<ResourceOwnerRef> knownOwner) {
         if (status == 429) {
             return new TokenEndpointResult.RateLimited(RetryAfter.parse(retryAfter, clock), requestId);
         }
@@ -125,7 +129,8 @@ public class FullscriptClient {
                         requestId);
             }
             try {
-                return new TokenEndpointResult.Granted(TokenGrantParser.parse(json.get()), requestId);
+                return new TokenEndpointResult.Granted(TokenGrantParser.parse(json.get(), clock.instant(), knownOwner),
+                        requestId);
             } catch (MalformedResponseException e) {
                 return new TokenEndpointResult.Unavailable("HTTP " + status + " with a malformed token body: "
                         + e.getMessage(), requestId);

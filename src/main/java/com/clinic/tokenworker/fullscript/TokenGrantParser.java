@@ -7,37 +7,66 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads the {@code {"oauth": {...}}} body. A body that lacks what we need is malformed, and malformed is
- * treated as transient by the caller; the messages name fields, never values.
+ * Reads the {@code {"oauth": {...}}} body. By the time we read it Fullscript has already used the code or
+ * rotated the refresh token, so only what we cannot do without makes a body malformed (the access token, and for
+ * a code the user it belongs to); anything else that is missing or unusable falls back to a safe value rather
+ * than throw the grant away. Whatever is kept must also be storable in PostgreSQL. Messages name fields, never
+ * values.
  */
 final class TokenGrantParser {
+
+    /** Fullscript's documented access-token life, used when expires_in is missing or unusable. */
+    static final Duration DOCUMENTED_LIFETIME = Duration.ofHours(2);
+    /** Longer lifetimes are not believed: a token we think valid for years would never be refreshed. */
+    static final long MAX_EXPIRES_IN_SECONDS = Duration.ofDays(1).toSeconds();
+    private static final Instant EARLIEST_PLAUSIBLE = Instant.parse("2015-01-01T00:00:00Z");
+    private static final Duration CLOCK_SKEW_TOLERATED = Duration.ofDays(1);
 
     private TokenGrantParser() {
     }
 
-    static TokenGrant parse(JsonNode root) {
+    /**
+     * @param receivedAt when the answer arrived: stands in for an unusable {@code created_at}, which makes the
+     *                   token expire a little later than Fullscript thinks, well inside the refresh margin
+     * @param knownOwner for a refresh, the user the row already names: a refresh answer needs no resource_owner
+     */
+    static TokenGrant parse(JsonNode root, Instant receivedAt, Optional<ResourceOwnerRef> knownOwner) {
         JsonNode oauth = root.path("oauth");
         if (!oauth.isObject()) {
             throw new MalformedResponseException("no \"oauth\" object");
         }
-        String accessToken = requiredText(oauth, "access_token");
-        Optional<String> refreshToken = optionalText(oauth, "refresh_token");
-        String tokenType = optionalText(oauth, "token_type").orElse("Bearer");
-        String scope = optionalText(oauth, "scope").orElse("");
-        Duration expiresIn = Duration.ofSeconds(positiveSeconds(oauth.path("expires_in")));
-        Instant createdAt = instant(oauth.path("created_at"));
-        JsonNode owner = oauth.path("resource_owner");
-        if (!owner.isObject()) {
-            throw new MalformedResponseException("no \"resource_owner\" object");
-        }
-        String ownerId = requiredScalar(owner, "id", "resource_owner.id");
-        String ownerType = requiredText(owner, "type");
-        return new TokenGrant(accessToken, refreshToken, tokenType, scope, createdAt, expiresIn, ownerId, ownerType);
+        String accessToken = requiredToken(oauth, "access_token");
+        Optional<String> refreshToken = optionalText(oauth, "refresh_token").map(value -> {
+            requireStorable(value, "refresh_token");
+            return value;
+        });
+        String tokenType = optionalText(oauth, "token_type").map(TokenGrantParser::printable).orElse("Bearer");
+        String scope = optionalText(oauth, "scope").map(TokenGrantParser::printable).orElse("");
+        Duration expiresIn = seconds(oauth.path("expires_in")).orElse(DOCUMENTED_LIFETIME);
+        Instant createdAt = instant(oauth.path("created_at"), receivedAt).orElse(receivedAt);
+        ResourceOwnerRef owner = owner(oauth.path("resource_owner")).or(() -> knownOwner)
+                .orElseThrow(() -> new MalformedResponseException("no usable \"resource_owner\" (id and type)"));
+        return new TokenGrant(accessToken, refreshToken, tokenType, scope, createdAt, expiresIn, owner.id(),
+                owner.type());
     }
 
-    private static String requiredText(JsonNode node, String field) {
-        return optionalText(node, field)
+    private static String requiredToken(JsonNode node, String field) {
+        String value = optionalText(node, field)
                 .orElseThrow(() -> new MalformedResponseException("missing or empty \"" + field + "\""));
+        requireStorable(value, field);
+        return value;
+    }
+
+    /** A NUL cannot be stored in a PostgreSQL text column; a token carrying one is not a token we can use. */
+    private static void requireStorable(String value, String field) {
+        if (value.indexOf('\0') >= 0 || value.length() > 8192) {
+            throw new MalformedResponseException("\"" + field + "\" is not a usable token");
+        }
+    }
+
+    private static String printable(String value) {
+        String cleaned = value.replaceAll("\\p{Cntrl}", "");
+        return cleaned.length() > 1000 ? cleaned.substring(0, 1000) : cleaned;
     }
 
     private static Optional<String> optionalText(JsonNode node, String field) {
@@ -45,42 +74,50 @@ final class TokenGrantParser {
         return value.isString() && !value.stringValue().isBlank() ? Optional.of(value.stringValue()) : Optional.empty();
     }
 
-    /** Fullscript ids are strings (UUID-like); a number is accepted and kept as its decimal text. */
-    private static String requiredScalar(JsonNode node, String field, String label) {
-        JsonNode value = node.path(field);
-        if (value.isString() && !value.stringValue().isBlank()) {
-            return value.stringValue();
+    private static Optional<ResourceOwnerRef> owner(JsonNode owner) {
+        if (!owner.isObject()) {
+            return Optional.empty();
         }
-        if (value.isIntegralNumber()) {
-            return value.asString();
+        JsonNode id = owner.path("id");
+        Optional<String> ownerId = id.isString() && !id.stringValue().isBlank() ? Optional.of(id.stringValue())
+                : id.isIntegralNumber() ? Optional.of(id.asString()) : Optional.empty();
+        Optional<String> type = optionalText(owner, "type");
+        if (ownerId.isEmpty() || type.isEmpty()) {
+            return Optional.empty();
         }
-        throw new MalformedResponseException("missing or empty \"" + label + "\"");
+        String cleanId = printable(ownerId.get());
+        String cleanType = printable(type.get());
+        if (cleanId.isEmpty() || cleanType.isEmpty() || cleanId.length() > 200 || cleanType.length() > 100) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResourceOwnerRef(cleanType, cleanId));
     }
 
     /** The OpenAPI schema types expires_in as a string, the examples as a number: accept both. */
-    private static long positiveSeconds(JsonNode value) {
+    private static Optional<Duration> seconds(JsonNode value) {
         long seconds;
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             seconds = value.longValue();
         } else if (value.isString() && value.stringValue().trim().matches("\\d{1,9}")) {
             seconds = Long.parseLong(value.stringValue().trim());
         } else {
-            throw new MalformedResponseException("\"expires_in\" is not a number of seconds");
+            return Optional.empty();
         }
-        if (seconds <= 0) {
-            throw new MalformedResponseException("\"expires_in\" is not positive");
-        }
-        return seconds;
+        return seconds > 0 && seconds <= MAX_EXPIRES_IN_SECONDS ? Optional.of(Duration.ofSeconds(seconds))
+                : Optional.empty();
     }
 
-    private static Instant instant(JsonNode value) {
+    private static Optional<Instant> instant(JsonNode value, Instant receivedAt) {
         if (!value.isString()) {
-            throw new MalformedResponseException("missing \"created_at\"");
+            return Optional.empty();
         }
         try {
-            return Instant.parse(value.stringValue());
+            Instant parsed = Instant.parse(value.stringValue());
+            boolean plausible = !parsed.isBefore(EARLIEST_PLAUSIBLE)
+                    && !parsed.isAfter(receivedAt.plus(CLOCK_SKEW_TOLERATED));
+            return plausible ? Optional.of(parsed) : Optional.empty();
         } catch (DateTimeParseException e) {
-            throw new MalformedResponseException("\"created_at\" is not an ISO-8601 instant");
+            return Optional.empty();
         }
     }
 }

@@ -3,6 +3,8 @@ package com.clinic.tokenworker.refresh;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.token.LeasedToken;
 import com.clinic.tokenworker.token.TokenLeaseRepository;
+import com.clinic.tokenworker.db.TransientRetry;
+import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -37,7 +39,21 @@ public class RefreshOutcomeRecorder {
     /** @return what the row actually became, which is what the step counts */
     public RefreshTally record(LeasedToken token, RefreshOutcome outcome) {
         Instant now = clock.instant();
-        return transaction.execute(tx -> apply(token, outcome, now));
+        try {
+            return TransientRetry.run(() -> transaction.execute(tx -> apply(token, outcome, now)));
+        } catch (RuntimeException e) {
+            if (!(outcome instanceof RefreshOutcome.Refreshed refreshed)) {
+                throw e;
+            }
+            // Fullscript rotated the refresh token and the new pair exists only in memory: the old one is dead, so
+            // the truth is REAUTH_REQUIRED, said now rather than discovered by a refused retry.
+            String reason = "refreshed at Fullscript, but the new tokens could not be stored ("
+                    + e.getClass().getSimpleName() + "): the user must authorize again"
+                    + RequestIdSuffix.of(refreshed.requestId());
+            log.error("{}: {}", token.describe(), reason);
+            return transaction.execute(tx -> apply(token,
+                    new RefreshOutcome.ReauthRequired(reason, false, refreshed.requestId()), now));
+        }
     }
 
     private RefreshTally apply(LeasedToken token, RefreshOutcome outcome, Instant now) {

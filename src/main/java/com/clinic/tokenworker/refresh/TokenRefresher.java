@@ -7,6 +7,7 @@ import com.clinic.tokenworker.crypto.TokenDecryptionException;
 import com.clinic.tokenworker.crypto.TokenField;
 import com.clinic.tokenworker.fullscript.FullscriptClient;
 import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.ResourceOwnerRef;
 import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import com.clinic.tokenworker.fullscript.TokenEndpointResult;
 import com.clinic.tokenworker.token.LeasedToken;
@@ -45,11 +46,6 @@ public class TokenRefresher {
 
     public RefreshOutcome refresh(LeasedToken token) {
         Instant now = clock.instant();
-        // The call must end before the lease can pass to another worker, or the same refresh token could be
-        // sent twice, and the second use of a rotated token costs the user a new authorization.
-        if (now.plus(properties.requestTimeout()).isAfter(token.lease().until())) {
-            return new RefreshOutcome.NotSent("lease too short for another call");
-        }
         if (!tokens.isStillDue(token)) {
             return new RefreshOutcome.NotSent("changed since the claim (re-authorized, revoked or refreshed)");
         }
@@ -75,7 +71,14 @@ public class TokenRefresher {
                     : " (if the key changed, add the old one to TOKEN_ENCRYPTION_PREVIOUS_KEYS)"),
                     now.plus(RefreshRetryPolicy.HOLD_BACK));
         }
-        TokenEndpointResult result = client.refresh(credentials.get(), refreshToken, token.redirectUri());
+        // Checked last, just before the send (the re-check above waits for the database): the call must end before
+        // the lease can pass to another worker, or the same refresh token could be sent twice, and the second use
+        // of a rotated token costs the user a new authorization.
+        if (!properties.callFitsInLease(clock.instant(), token.lease().until())) {
+            return new RefreshOutcome.NotSent("lease too short for another call");
+        }
+        TokenEndpointResult result = client.refresh(credentials.get(), refreshToken, token.redirectUri(),
+                new ResourceOwnerRef(token.resourceOwnerType(), token.resourceOwnerId()));
         return interpret(token, region.get(), refreshToken, result);
     }
 

@@ -45,7 +45,7 @@ public class TokenRevoker {
         if (!refreshStored && token.accessTokenCiphertext() == null) {
             return new RevocationOutcome.Revoked(Optional.empty());
         }
-        if (now.plus(properties.requestTimeout()).isAfter(token.lease().until())) {
+        if (!properties.callFitsInLease(now, token.lease().until())) {
             return new RevocationOutcome.NotSent("lease too short for another call");
         }
         Optional<Region> region = Region.fromCode(token.region());

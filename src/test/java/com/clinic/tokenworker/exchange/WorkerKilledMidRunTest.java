@@ -38,7 +38,7 @@ class WorkerKilledMidRunTest {
         DatabaseTarget database = TestDatabase.freshDatabase();
         try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock)) {
             Map<String, String> env = new HashMap<>(FullscriptFixture.environmentFor(fullscript));
-            env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT20S");
+            env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT10S");
             env.put("TOKENWORKER_LEASE", "PT25S");
             // Four calls a pass: the dead worker's only pass holds exactly the four slow codes (received first).
             env.put("TOKENWORKER_CONCURRENCY", "4");

@@ -74,13 +74,37 @@ class FullscriptClientTest {
     }
 
     @Test
+    void classifyWhenARefreshAnswerOmitsOwnerAndTimesThenGrantedWithTheRowsOwnerFromReceipt() {
+        canned = new Canned(200, "{\"oauth\":{\"access_token\":\"a2\",\"refresh_token\":\"r2\"}}", Map.of());
+
+        TokenEndpointResult result = client.refresh(credentials, "old-refresh", "https://x/cb",
+                new ResourceOwnerRef("Staff", "s-9"));
+
+        assertThat(result).isInstanceOfSatisfying(TokenEndpointResult.Granted.class, granted -> {
+            assertThat(granted.grant().refreshToken()).contains("r2");
+            assertThat(granted.grant().resourceOwnerId()).isEqualTo("s-9");
+            assertThat(granted.grant().issuedAt()).isEqualTo(CLOCK.instant());
+            assertThat(granted.grant().expiresAt()).isEqualTo(CLOCK.instant().plus(Duration.ofHours(2)));
+        });
+    }
+
+    @Test
+    void classifyWhenAnExchangeAnswerHasNoOwnerThenUnavailableBecauseTheRowCannotBeKeyed() {
+        TokenEndpointResult result = answer(200, "{\"oauth\":{\"access_token\":\"a\",\"refresh_token\":\"r\"}}",
+                Map.of());
+
+        assertThat(result).isInstanceOfSatisfying(TokenEndpointResult.Unavailable.class,
+                u -> assertThat(u.reason()).contains("resource_owner"));
+    }
+
+    @Test
     void classifyWhenTokenBodyLacksAFieldThenUnavailableNamingTheFieldOnly() {
         TokenEndpointResult result = answer(200, """
                 {"oauth":{"access_token":"secret-access","expires_in":7200,"created_at":"2021-06-16T14:57:21Z",
                 "resource_owner":{"type":"Staff"}}}""", Map.of());
 
         assertThat(result).isInstanceOfSatisfying(TokenEndpointResult.Unavailable.class, u ->
-                assertThat(u.reason()).contains("resource_owner.id").doesNotContain("secret-access"));
+                assertThat(u.reason()).contains("resource_owner").doesNotContain("secret-access"));
     }
 
     @Test

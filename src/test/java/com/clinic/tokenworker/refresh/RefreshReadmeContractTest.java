@@ -14,6 +14,7 @@ import com.clinic.tokenworker.crypto.TokenCipher;
 import com.clinic.tokenworker.crypto.TokenField;
 import com.clinic.tokenworker.fullscript.FullscriptClient;
 import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.ResourceOwnerRef;
 import com.clinic.tokenworker.fullscript.TokenEndpointResult;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
@@ -159,7 +160,8 @@ class RefreshReadmeContractTest {
                 (String) claim.get("encryption_key_id"), binding(claim, TokenField.REFRESH_TOKEN));
         TokenEndpointResult result = worker.bean(FullscriptClient.class).refresh(
                 worker.bean(TokenWorkerProperties.class).credentials(Region.US).orElseThrow(), refreshToken,
-                (String) claim.get("redirect_uri"));
+                (String) claim.get("redirect_uri"), new ResourceOwnerRef((String) claim.get("resource_owner_type"),
+                        (String) claim.get("resource_owner_id")));
         assertThat(result).isInstanceOf(TokenEndpointResult.Granted.class);
         return ((TokenEndpointResult.Granted) result).grant();
     }

@@ -24,7 +24,7 @@ public final class FullscriptFixture {
         env.put("FULLSCRIPT_US_BASE_URL", us.baseUrl().toString());
         env.put("TOKEN_ENCRYPTION_KEY", KEY);
         env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT2S");
-        env.put("TOKENWORKER_LEASE", "PT10S");
+        env.put("TOKENWORKER_LEASE", "PT15S");
         return env;
     }
 
