@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts the Spring context for commands that need the database. Properties and clock are validated and chosen
@@ -38,8 +39,12 @@ public final class WorkerContext {
         return new SpringApplicationBuilder(sources)
                 .web(WebApplicationType.NONE)
                 .registerShutdownHook(false)
-                .properties(springProperties)
                 .initializers(context -> {
+                    // First, above the process environment and system properties: Spring would otherwise read
+                    // SPRING_DATASOURCE_URL itself and let it beat the database the command chose (--database-url,
+                    // demo's embedded one).
+                    context.getEnvironment().getPropertySources()
+                            .addFirst(new MapPropertySource("tokenWorker", springProperties));
                     context.getBeanFactory().registerSingleton("tokenWorkerProperties", properties);
                     context.getBeanFactory().registerSingleton("clock", clock);
                 })

@@ -25,8 +25,7 @@ public class DaemonCommand implements Callable<Integer> {
     public Integer call() {
         TokenWorkerProperties properties;
         try {
-            properties = TokenWorkerProperties.fromEnvironment(settings.environment(parent.environment()));
-            properties.requireTokenProcessing();
+            properties = TokenWorkerProperties.forTokenProcessing(settings.environment(parent.environment()));
         } catch (InvalidConfigurationException e) {
             System.err.println(e.getMessage());
             return ExitCode.INVALID_CONFIGURATION.code();

@@ -113,7 +113,7 @@ public class DemoCommand implements Callable<Integer> {
             return ExitCode.FAILURE.code();
         } catch (Exception e) {
             ExitCode code = FailureClassifier.classify(List.of(e));
-            log.error("demo failed ({}): {}", code, FailureClassifier.rootMessage(e));
+            FailureClassifier.log(log, "demo", code, e);
             return code.code();
         }
     }

@@ -5,6 +5,7 @@ import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.util.List;
+import org.slf4j.Logger;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
@@ -60,6 +61,18 @@ public final class FailureClassifier {
             }
         }
         return false;
+    }
+
+    /**
+     * One readable line for a failure the operator can act on (configuration, credentials, database); the stack
+     * trace only for an unexpected one, where whoever reads the log needs it.
+     */
+    public static void log(Logger log, String command, ExitCode code, Throwable failure) {
+        if (code == ExitCode.FAILURE) {
+            log.error("{} failed ({}): {}", command, code, rootMessage(failure), failure);
+        } else {
+            log.error("{} failed ({}): {}", command, code, rootMessage(failure));
+        }
     }
 
     /** The innermost message, for one readable log line instead of a trace. */

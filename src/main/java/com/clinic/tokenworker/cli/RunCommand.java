@@ -4,9 +4,14 @@ import com.clinic.tokenworker.config.InvalidConfigurationException;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.job.TokenMaintenanceLauncher;
+import com.clinic.tokenworker.schedule.ExecutionStopper;
 import com.clinic.tokenworker.schedule.StaleExecutionRecovery;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -51,8 +56,7 @@ public class RunCommand implements Callable<Integer> {
         }
         TokenWorkerProperties properties;
         try {
-            properties = TokenWorkerProperties.fromEnvironment(settings.environment(parent.environment()));
-            properties.requireTokenProcessing();
+            properties = TokenWorkerProperties.forTokenProcessing(settings.environment(parent.environment()));
         } catch (InvalidConfigurationException e) {
             System.err.println(e.getMessage());
             return ExitCode.INVALID_CONFIGURATION.code();
@@ -61,14 +65,60 @@ public class RunCommand implements Callable<Integer> {
         if (window != null) {
             return ScheduledMode.run(properties, parent.clock(), Optional.of(window));
         }
+        int code = ExitCode.FAILURE.code();
+        try (TerminationSignal signal = TerminationSignal.install()) {
+            try {
+                code = runOnce(properties, signal);
+            } finally {
+                // After the context is closed: a SIGTERM hook waiting for us may now end the process.
+                signal.finished(code);
+            }
+        }
+        return code;
+    }
+
+    /**
+     * One execution. SIGTERM (Ctrl-C, a pod deleted) stops it the way it stops a daemon: the current pass finishes,
+     * its in-flight calls are recorded, the execution ends STOPPED, and the process exits 0.
+     */
+    private int runOnce(TokenWorkerProperties properties, TerminationSignal signal) {
         try (WorkerSession session = WorkerSession.open(properties, parent.clock(), Map.of())) {
             session.bean(StaleExecutionRecovery.class).recoverStaleExecutions();
-            JobExecution execution = session.bean(TokenMaintenanceLauncher.class).launch(parent.clock().instant());
+            CountDownLatch launched = new CountDownLatch(1);
+            Thread stopper = new Thread(() -> stopOnTermination(signal, session.bean(ExecutionStopper.class),
+                    launched), "run-stopper");
+            stopper.setDaemon(true);
+            stopper.start();
+            JobExecution execution;
+            try {
+                execution = session.bean(TokenMaintenanceLauncher.class).launch(parent.clock().instant());
+            } finally {
+                launched.countDown();
+            }
+            if (execution.getStatus() == BatchStatus.STOPPED && signal.isRequested()) {
+                log.info("run stopped on request after recording its in-flight calls");
+                return ExitCode.OK.code();
+            }
             return exitCodeOf(execution).code();
         } catch (Exception e) {
             ExitCode code = FailureClassifier.classify(java.util.List.of(e));
-            log.error("run failed ({}): {}", code, FailureClassifier.rootMessage(e));
+            FailureClassifier.log(log, "run", code, e);
             return code.code();
+        }
+    }
+
+    /** Asks this process's execution to stop once termination is requested; repeats until the launch returns,
+     * since a signal can arrive before the execution exists. */
+    private static void stopOnTermination(TerminationSignal signal, ExecutionStopper stopper,
+                                          CountDownLatch launched) {
+        try {
+            signal.await();
+            Set<Long> asked = new HashSet<>();
+            do {
+                stopper.stopLocalExecutions(asked);
+            } while (!launched.await(200, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -78,8 +78,7 @@ final class ScheduledMode {
             return exitCodeOf(tally).code();
         } catch (RuntimeException e) {
             ExitCode code = FailureClassifier.classify(List.of(e));
-            log.error("{} failed ({}): {}", window.isPresent() ? "run --window" : "daemon", code,
-                    FailureClassifier.rootMessage(e));
+            FailureClassifier.log(log, window.isPresent() ? "run --window" : "daemon", code, e);
             return code.code();
         }
     }

@@ -134,10 +134,26 @@ public final class TokenWorkerProperties {
     }
 
     /**
-     * The extra requirements of commands that exchange and refresh tokens ({@code run}, {@code daemon}): a key to
-     * encrypt with and at least one region to talk to.
+     * For the commands that exchange and refresh tokens ({@code run}, {@code daemon}): everything
+     * {@link #fromEnvironment} checks plus a key to encrypt with and at least one region, all reported at once.
      */
+    public static TokenWorkerProperties forTokenProcessing(Map<String, String> env) {
+        Reader reader = new Reader(env);
+        TokenWorkerProperties properties = new TokenWorkerProperties(reader);
+        properties.tokenProcessingProblems().forEach(reader::problem);
+        reader.throwIfProblems();
+        return properties;
+    }
+
+    /** The checks of {@link #forTokenProcessing}, for properties already loaded. */
     public void requireTokenProcessing() {
+        List<ConfigurationProblem> problems = tokenProcessingProblems();
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+    }
+
+    private List<ConfigurationProblem> tokenProcessingProblems() {
         List<ConfigurationProblem> problems = new ArrayList<>();
         if (encryptionKey.isEmpty()) {
             problems.add(ConfigurationProblem.of(Setting.TOKEN_ENCRYPTION_KEY,
@@ -150,9 +166,7 @@ public final class TokenWorkerProperties {
                             + "(and/or the FULLSCRIPT_CA_ pair) to the app credentials from the Fullscript API dashboard",
                     "your-client-id"));
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
-        }
+        return problems;
     }
 
     private static Map<Region, RegionCredentials> readRegions(Reader r, FullscriptEnvironment environment) {
@@ -400,8 +414,10 @@ public final class TokenWorkerProperties {
             if (value.startsWith("jdbc:postgresql://") && !value.contains("//replace-me")) {
                 return true;
             }
+            // Only scheme, host and path are shown: operators do put user and password in the query string.
+            String safe = value.replaceAll("\\?.*$", "?...").replaceAll("//[^/@]*@", "//...@");
             problem(ConfigurationProblem.of(setting, "expected a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)"
-                    + shown(setting, value), "jdbc:postgresql://db.internal:5432/clinic"));
+                    + ", got '" + safe + "'", "jdbc:postgresql://db.internal:5432/clinic"));
             return false;
         }
 

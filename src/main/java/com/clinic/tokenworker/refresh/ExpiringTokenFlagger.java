@@ -44,7 +44,7 @@ public class ExpiringTokenFlagger {
                             LIMIT :batch
                             FOR UPDATE SKIP LOCKED)
                         """.formatted(recentlyUsedOnly
-                        ? "AND COALESCE(last_used_at, created_at) >= :activeSince" : ""))
+                        ? "AND COALESCE(last_used_at, authorized_at) >= :activeSince" : ""))
                 .param("now", SqlTime.of(now))
                 .param("dueBy", SqlTime.of(now.plus(properties.refreshMargin())))
                 .param("activeSince", SqlTime.of(now.minus(properties.refreshActiveWithin())))

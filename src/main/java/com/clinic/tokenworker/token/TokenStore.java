@@ -12,8 +12,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Writes granted tokens into {@code oauth_token}, encrypted. One row per Fullscript user and region: a new
- * authorization by the same user replaces the row in place, but only with a grant at least as new as the stored
- * one, so a slow writer holding an older grant can never overwrite a newer token.
+ * authorization by the same user replaces the row in place, but only with an authorization at least as new as
+ * the stored one ({@code authorized_at}, which refreshes never move), so a slow writer holding an older grant
+ * can never overwrite a newer one, and a refresh of the old grant cannot make a new authorization lose.
  */
 @Repository
 public class TokenStore {
@@ -36,9 +37,9 @@ public class TokenStore {
         return jdbc.sql("""
                         INSERT INTO oauth_token (region, resource_owner_type, resource_owner_id, app_user_ref, scope,
                             token_type, access_token_ciphertext, refresh_token_ciphertext, encryption_key_id,
-                            redirect_uri, issued_at, expires_at, status, created_at, updated_at)
+                            redirect_uri, issued_at, expires_at, authorized_at, status, created_at, updated_at)
                         VALUES (:region, :ownerType, :ownerId, :appUserRef, :scope, :tokenType, :access, :refresh,
-                            :keyId, :redirectUri, :issuedAt, :expiresAt, 'ACTIVE', :now, :now)
+                            :keyId, :redirectUri, :issuedAt, :expiresAt, :issuedAt, 'ACTIVE', :now, :now)
                         ON CONFLICT (region, resource_owner_type, resource_owner_id) DO UPDATE SET
                             app_user_ref = COALESCE(EXCLUDED.app_user_ref, oauth_token.app_user_ref),
                             scope = EXCLUDED.scope,
@@ -49,6 +50,7 @@ public class TokenStore {
                             redirect_uri = EXCLUDED.redirect_uri,
                             issued_at = EXCLUDED.issued_at,
                             expires_at = EXCLUDED.expires_at,
+                            authorized_at = EXCLUDED.authorized_at,
                             status = 'ACTIVE',
                             refresh_due_at = NULL,
                             refresh_attempts = 0,
@@ -59,7 +61,7 @@ public class TokenStore {
                             last_request_id = NULL,
                             version = oauth_token.version + 1,
                             updated_at = EXCLUDED.updated_at
-                        WHERE oauth_token.issued_at <= EXCLUDED.issued_at
+                        WHERE oauth_token.authorized_at <= EXCLUDED.authorized_at
                         RETURNING id
                         """)
                 .param("region", region.code())

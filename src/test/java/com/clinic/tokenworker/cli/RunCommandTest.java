@@ -84,7 +84,8 @@ class RunCommandTest {
 
         assertThat(Main.execute(env, clock, "run")).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
         assertThat(output.getAll()).contains("run failed (DATABASE_UNREACHABLE)")
-                .doesNotContain(env.get("FULLSCRIPT_US_CLIENT_SECRET"));
+                .doesNotContain(env.get("FULLSCRIPT_US_CLIENT_SECRET"))
+                .as("one line, no stack trace").doesNotContain("\tat ");
     }
 
     @Test
@@ -106,6 +107,19 @@ class RunCommandTest {
         assertThat(Main.execute(env, clock, "run")).as("fixed configuration").isZero();
         assertThat(codeRow(jdbc(), first)).containsEntry("status", "EXCHANGED");
         assertThat(codeRow(jdbc(), second)).containsEntry("status", "EXCHANGED");
+    }
+
+    @Test
+    void runWhenDatabaseUrlIsGivenAsAnOptionThenItBeatsEverySpringSetting() {
+        // What an exported SPRING_DATASOURCE_URL would do to Spring's own binding, via a system property.
+        System.setProperty("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/elsewhere");
+        try {
+            env.remove("SPRING_DATASOURCE_URL");
+            assertThat(Main.execute(env, clock, "run", "--database-url=" + database.url())).isZero();
+        } finally {
+            System.clearProperty("spring.datasource.url");
+        }
+        assertThat(jdbc().sql("SELECT count(*) FROM batch_job_execution").query(Long.class).single()).isEqualTo(1);
     }
 
     @Test

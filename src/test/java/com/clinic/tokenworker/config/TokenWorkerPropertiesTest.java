@@ -161,6 +161,26 @@ class TokenWorkerPropertiesTest {
     }
 
     @Test
+    void forTokenProcessingWhenAValueIsWrongAndTheKeyIsMissingThenBothAreReportedAtOnce() {
+        Map<String, String> env = new HashMap<>();
+        env.put("TOKENWORKER_CONCURRENCY", "100");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.forTokenProcessing(env))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationProblem::variable)
+                        .containsExactly("TOKENWORKER_CONCURRENCY", "TOKEN_ENCRYPTION_KEY", "FULLSCRIPT_US_CLIENT_ID"));
+    }
+
+    @Test
+    void loadWhenDatabaseUrlCarriesAPasswordThenTheMessageLeavesItOut() {
+        Map<String, String> env = valid();
+        env.put("SPRING_DATASOURCE_URL", "postgresql://worker:TopSecretPw@db:5432/clinic?password=TopSecretPw");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .hasMessageContaining("SPRING_DATASOURCE_URL").hasMessageNotContaining("TopSecretPw");
+    }
+
+    @Test
     void regionCredentialsNeverPrintTheirSecret() {
         TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(valid());
 

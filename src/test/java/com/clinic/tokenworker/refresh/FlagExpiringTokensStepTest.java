@@ -155,7 +155,7 @@ class FlagExpiringTokensStepTest {
             Instant now = clock.instant();
             setTime("last_used_at", idle, now.minus(Duration.ofDays(8)));
             setTime("last_used_at", busy, now.minus(Duration.ofDays(6)));
-            setTime("created_at", neverUsedOld, now.minus(Duration.ofDays(30)));
+            setTime("authorized_at", neverUsedOld, now.minus(Duration.ofDays(30)));
 
             JobExecution execution = recentOnly.runOnce();
 

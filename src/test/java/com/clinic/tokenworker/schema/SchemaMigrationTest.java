@@ -64,6 +64,20 @@ class SchemaMigrationTest {
     }
 
     @Test
+    void startWhenThePublicSchemaAlreadyHoldsTheWebTiersTablesThenTheWorkerMigratesBesideThem() throws Exception {
+        DatabaseTarget database = TestDatabase.freshDatabase();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database.url(),
+                database.username(), database.password());
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE clinic_patients (id bigint PRIMARY KEY, name text)");
+        }
+        try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
+             TestWorker worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock)) {
+            assertThat(tables(worker.jdbc())).contains("clinic_patients", "oauth_pending_code", "oauth_token");
+        }
+    }
+
+    @Test
     void libraryDdlWhenAppliedThenDropAndCommitStatementsAreLeftOut() {
         List<String> quartz = new QuartzSchemaMigration().statements();
 

@@ -1,0 +1,7 @@
+-- When the user last authorized the app (the created_at of the exchange's grant). A refresh moves issued_at but
+-- never this: it orders two authorizations of the same user (the newer one wins the row) without a refresh of
+-- the older grant getting in the way, and under the recently-used policy it stands in for last_used_at until
+-- the application sets that.
+ALTER TABLE oauth_token ADD COLUMN authorized_at timestamptz;
+UPDATE oauth_token SET authorized_at = created_at;
+ALTER TABLE oauth_token ALTER COLUMN authorized_at SET NOT NULL;
