@@ -20,6 +20,13 @@ public final class DemoEnvironment {
             Setting.FULLSCRIPT_CA_CLIENT_ID, Setting.FULLSCRIPT_CA_CLIENT_SECRET, Setting.FULLSCRIPT_CA_BASE_URL,
             Setting.TOKEN_ENCRYPTION_KEY, Setting.TOKEN_ENCRYPTION_PREVIOUS_KEYS);
 
+    /**
+     * The demo's own embedded database, apart from the one run and daemon use by default: its tokens are sealed
+     * with a key that dies with the demo, and a developer's local web tier may be feeding the other one.
+     */
+    static final String DEMO_DATA_DIR = "./.tokenworker/demo-pgdata";
+    static final String DEMO_PORT = "54339";
+
     private final Map<String, String> given;
 
     public DemoEnvironment(Map<String, String> given) {
@@ -46,6 +53,8 @@ public final class DemoEnvironment {
         REPLACED_BY_THE_DEMO.forEach(setting -> env.remove(setting.name()));
         env.putAll(servers);
         env.put(Setting.TOKEN_ENCRYPTION_KEY.name(), EncryptionKey.generate().toBase64());
+        env.putIfAbsent(Setting.TOKENWORKER_EMBEDDED_DATA_DIR.name(), DEMO_DATA_DIR);
+        env.putIfAbsent(Setting.TOKENWORKER_EMBEDDED_PORT.name(), DEMO_PORT);
         return env;
     }
 
@@ -57,15 +66,15 @@ public final class DemoEnvironment {
                 .toList();
     }
 
-    /** The status command that reads the same embedded database: the folder and port the user chose, repeated. */
+    /** The status command that reads the demo's embedded database: its folder and port, repeated. */
     public String statusCommand() {
         StringBuilder command = new StringBuilder();
+        Map<String, String> defaults = Map.of(Setting.TOKENWORKER_EMBEDDED_DATA_DIR.name(), DEMO_DATA_DIR,
+                Setting.TOKENWORKER_EMBEDDED_PORT.name(), DEMO_PORT);
         for (Setting setting : List.of(Setting.TOKENWORKER_EMBEDDED_DATA_DIR, Setting.TOKENWORKER_EMBEDDED_PORT)) {
-            if (isSet(setting.name())) {
-                String value = given.get(setting.name());
-                command.append(setting.name()).append('=')
-                        .append(value.contains(" ") ? "'" + value + "'" : value).append(' ');
-            }
+            String value = isSet(setting.name()) ? given.get(setting.name()) : defaults.get(setting.name());
+            command.append(setting.name()).append('=')
+                    .append(value.contains(" ") ? "'" + value + "'" : value).append(' ');
         }
         return command.append("java -jar target/fullscript-token-worker.jar status").toString();
     }
