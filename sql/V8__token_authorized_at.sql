@@ -4,4 +4,6 @@
 -- the application sets that.
 ALTER TABLE oauth_token ADD COLUMN authorized_at timestamptz;
 UPDATE oauth_token SET authorized_at = created_at;
+-- The worker always sets it; the default serves rows written by anyone else (a migration, an import).
+ALTER TABLE oauth_token ALTER COLUMN authorized_at SET DEFAULT now();
 ALTER TABLE oauth_token ALTER COLUMN authorized_at SET NOT NULL;

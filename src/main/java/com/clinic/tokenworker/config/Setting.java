@@ -27,7 +27,7 @@ public enum Setting {
     TOKENWORKER_REFRESH_POLICY("all", "`all`: flag (and refresh) every expiring token; `recently-used`: only tokens used (`last_used_at`, else authorized) within TOKENWORKER_REFRESH_ACTIVE_WITHIN. Applies to the flag, so an external pipeline follows it too."),
     TOKENWORKER_REFRESH_ACTIVE_WITHIN("P7D", "With the `recently-used` policy, how recently `last_used_at` must lie for a token to be refreshed ahead of time."),
     TOKENWORKER_MAX_RUN_DURATION("PT5M", "The longest one job execution may take: the refresh margin must exceed interval + this, and an execution silent for longer is recovered as dead."),
-    TOKENWORKER_STATUS_MAX_SILENCE(null, "`status`: how long may pass without a COMPLETED run before it asks for attention. Unset: three TOKENWORKER_INTERVALs, right for `daemon`. With the shipped CronJob (`*/5`, `run --window=PT4M`) about 70 s pass between two windows: set PT3M."),
+    TOKENWORKER_STATUS_MAX_SILENCE(null, "`status`: how long may pass without a COMPLETED run before it asks for attention. Unset: three TOKENWORKER_INTERVALs, right for a daemon alone. The shipped ConfigMap sets PT3M: its CronJob (`*/5`, `run --window=PT4M`) leaves about 70 s between two windows."),
     TOKENWORKER_EMBEDDED_DATA_DIR("./.tokenworker/pgdata", "Data folder of the embedded development PostgreSQL (used only without SPRING_DATASOURCE_URL)."),
     TOKENWORKER_EMBEDDED_PORT("54329", "Port of the embedded development PostgreSQL, so a local web tier can connect to it.");
 
