@@ -7,3 +7,8 @@ UPDATE oauth_token SET authorized_at = created_at;
 -- The worker always sets it; the default serves rows written by anyone else (a migration, an import).
 ALTER TABLE oauth_token ALTER COLUMN authorized_at SET DEFAULT now();
 ALTER TABLE oauth_token ALTER COLUMN authorized_at SET NOT NULL;
+
+-- Under the recently-used policy the flag skips idle tokens by this expression; without an index every run
+-- would walk all idle, long-expired ACTIVE tokens.
+CREATE INDEX oauth_token_recently_used_idx ON oauth_token ((COALESCE(last_used_at, authorized_at)), expires_at)
+    WHERE status = 'ACTIVE';
