@@ -39,6 +39,8 @@ public final class WorkerContext {
         return new SpringApplicationBuilder(sources)
                 .web(WebApplicationType.NONE)
                 .registerShutdownHook(false)
+                // Also as defaults: spring.main.* settings are bound before any initializer runs.
+                .properties(springProperties)
                 .initializers(context -> {
                     // First, above the process environment and system properties: Spring would otherwise read
                     // SPRING_DATASOURCE_URL itself and let it beat the database the command chose (--database-url,
