@@ -60,6 +60,7 @@ public final class TokenWorkerProperties {
     private final Duration refreshActiveWithin;
     private final Duration maxRunDuration;
     private final Duration statusMaxSilence;
+    private final Duration historyRetention;
     private final Path embeddedDataDir;
     private final int embeddedPort;
 
@@ -92,6 +93,7 @@ public final class TokenWorkerProperties {
                 ? (interval == null ? null : interval.multipliedBy(3))
                 : r.duration(Setting.TOKENWORKER_STATUS_MAX_SILENCE, Duration.ofSeconds(3), Duration.ofDays(1),
                         "PT3M");
+        historyRetention = r.duration(Setting.TOKENWORKER_HISTORY_RETENTION, Duration.ofDays(1), Duration.ofDays(3650));
         embeddedDataDir = Path.of(r.raw(Setting.TOKENWORKER_EMBEDDED_DATA_DIR));
         embeddedPort = r.integer(Setting.TOKENWORKER_EMBEDDED_PORT, 1024, 65535);
 
@@ -291,6 +293,11 @@ public final class TokenWorkerProperties {
     /** How long {@code status} tolerates no COMPLETED run: TOKENWORKER_STATUS_MAX_SILENCE, or three intervals. */
     public Duration statusMaxSilence() {
         return statusMaxSilence;
+    }
+
+    /** Finished history older than this is purged by the job's last step (history.PurgeHistoryTasklet). */
+    public Duration historyRetention() {
+        return historyRetention;
     }
 
     public Path embeddedDataDir() {

@@ -48,16 +48,20 @@ public class TokenMaintenanceJobConfiguration {
                 .build();
     }
 
-    /** The later steps are defined in refresh.RefreshStepsConfiguration and revocation.RevocationStepConfiguration. */
+    /**
+     * The later steps are defined in refresh.RefreshStepsConfiguration, revocation.RevocationStepConfiguration and
+     * history.HistoryStepConfiguration (purgeHistory last: tidying never delays the work that has deadlines).
+     */
     @Bean
     Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes,
-                            Step flagExpiringTokens, Step refreshTokens, Step revokeTokens) {
+                            Step flagExpiringTokens, Step refreshTokens, Step revokeTokens, Step purgeHistory) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(summary)
                 .start(exchangeCodes)
                 .next(flagExpiringTokens)
                 .next(refreshTokens)
                 .next(revokeTokens)
+                .next(purgeHistory)
                 .build();
     }
 }

@@ -9,7 +9,7 @@ import java.time.ZoneId;
  * The worker pins its JVM to UTC (cli.Main), so production rows are UTC; reading them in this JVM's zone gives UTC
  * there too, and stays right in tests, where the writer and the reader are the same JVM whatever its zone.
  */
-final class BatchTime {
+public final class BatchTime {
 
     private final ZoneId writerZone;
 
@@ -17,11 +17,16 @@ final class BatchTime {
         this.writerZone = writerZone;
     }
 
-    static BatchTime ofThisJvm() {
+    public static BatchTime ofThisJvm() {
         return new BatchTime(ZoneId.systemDefault());
     }
 
-    Instant toInstant(LocalDateTime value) {
+    public Instant toInstant(LocalDateTime value) {
         return value == null ? null : value.atZone(writerZone).toInstant();
+    }
+
+    /** The value Batch would have written at {@code instant}: what to compare its columns with. */
+    public LocalDateTime toBatchTime(Instant instant) {
+        return instant == null ? null : LocalDateTime.ofInstant(instant, writerZone);
     }
 }
