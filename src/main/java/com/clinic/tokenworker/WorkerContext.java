@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
@@ -15,6 +16,16 @@ import org.springframework.core.env.MapPropertySource;
  * real wiring (several contexts against one database are several workers).
  */
 public final class WorkerContext {
+
+    static {
+        // Logging is configured once, by logback itself from logback.xml, before any context exists (the commands
+        // log first). Boot would reset and reload it at every context start, which is only wasted work for one
+        // context, and with several contexts starting at once in one JVM (tests of concurrent workers) its
+        // concurrent resets corrupt logback's listener list.
+        if (System.getProperty(LoggingSystem.SYSTEM_PROPERTY) == null) {
+            System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+        }
+    }
 
     private WorkerContext() {
     }

@@ -1,5 +1,7 @@
 package com.clinic.tokenworker.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import com.clinic.tokenworker.config.InvalidConfigurationException;
 import com.clinic.tokenworker.config.Setting;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
@@ -26,8 +28,6 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,7 +99,7 @@ public class DemoCommand implements Callable<Integer> {
                 boolean terminal = System.console() != null;
                 try (WorkerSession session = WorkerSession.open(properties, clock, Map.of())) {
                     if (terminal) {
-                        quietWhileTheBarShows(session.bean(LoggingSystem.class));
+                        quietWhileTheBarShows();
                     }
                     return demo(session, properties, fullscript, terminal, environment, out, clock).code();
                 }
@@ -162,12 +162,14 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The job's INFO lines would tear the bar apart, and they are in the job tables anyway. Set on the logging
-     * system itself: properties handed to the context rank below application.properties, which sets INFO.
+     * The job's INFO lines would tear the bar apart, and they are in the job tables anyway. Set on logback itself,
+     * which logback.xml configures (Spring's logging system is switched off, see WorkerContext).
      */
-    private static void quietWhileTheBarShows(LoggingSystem logging) {
-        logging.setLogLevel("com.clinic.tokenworker", LogLevel.WARN);
-        logging.setLogLevel("com.clinic.tokenworker.cli", LogLevel.INFO);
+    private static void quietWhileTheBarShows() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+            logback.getLogger("com.clinic.tokenworker").setLevel(Level.WARN);
+            logback.getLogger("com.clinic.tokenworker.cli").setLevel(Level.INFO);
+        }
     }
 
     private static void printPlan(List<DemoCase> mix, DemoFullscript fullscript, PrintWriter out) {

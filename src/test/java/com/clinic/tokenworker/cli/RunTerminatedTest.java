@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
-import com.clinic.tokenworker.simulator.Fault;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
 import com.clinic.tokenworker.support.ChildWorker;
 import com.clinic.tokenworker.support.FullscriptFixture;
@@ -16,8 +15,6 @@ import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,20 +29,13 @@ class RunTerminatedTest {
         Clock clock = Clock.systemUTC();
         DatabaseTarget database = TestDatabase.freshDatabase();
         try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock)) {
-            Map<String, String> env = new HashMap<>(FullscriptFixture.environmentFor(fullscript));
-            env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT10S");
-            env.put("TOKENWORKER_LEASE", "PT25S");
-            env.put("TOKENWORKER_CONCURRENCY", "4");
+            Map<String, String> env = FullscriptFixture.environmentForChildWorker(fullscript);
             try (TestWorker tables = TestWorker.start(database, env, clock)) {
                 JdbcClient jdbc = tables.jdbc();
-                List<String> slow = new ArrayList<>();
-                List<Long> slowIds = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    String code = fullscript.mintCode(REDIRECT_URI);
-                    fullscript.faultForCode(code, new Fault.Slow(Duration.ofSeconds(3)), 1);
-                    slow.add(code);
-                    slowIds.add(insertCode(jdbc, code, "us", clock.instant().minusSeconds(60)));
-                }
+                FullscriptFixture.SlowCodes slowCodes = FullscriptFixture.insertSlowCodes(fullscript, jdbc, 4,
+                        Duration.ofSeconds(3), clock.instant());
+                List<String> slow = slowCodes.codes();
+                List<Long> slowIds = slowCodes.ids();
                 long later = insertCode(jdbc, fullscript.mintCode(REDIRECT_URI), "us", clock.instant());
 
                 ChildWorker child = ChildWorker.start(database, env, "run");

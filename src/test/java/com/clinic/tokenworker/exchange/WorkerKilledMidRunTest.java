@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
-import com.clinic.tokenworker.simulator.Fault;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
 import com.clinic.tokenworker.support.ChildWorker;
 import com.clinic.tokenworker.support.FullscriptFixture;
@@ -17,7 +16,6 @@ import com.clinic.tokenworker.support.TestWorker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,21 +35,14 @@ class WorkerKilledMidRunTest {
         Clock clock = Clock.systemUTC();
         DatabaseTarget database = TestDatabase.freshDatabase();
         try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock)) {
-            Map<String, String> env = new HashMap<>(FullscriptFixture.environmentFor(fullscript));
-            env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT10S");
-            env.put("TOKENWORKER_LEASE", "PT25S");
-            // Four calls a pass: the dead worker's only pass holds exactly the four slow codes (received first).
-            env.put("TOKENWORKER_CONCURRENCY", "4");
+            Map<String, String> env = FullscriptFixture.environmentForChildWorker(fullscript);
             try (TestWorker survivor = TestWorker.start(database, env, clock)) {
                 JdbcClient jdbc = survivor.jdbc();
-                List<String> slow = new ArrayList<>();
-                List<Long> slowIds = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    String code = fullscript.mintCode(REDIRECT_URI);
-                    fullscript.faultForCode(code, new Fault.Slow(Duration.ofSeconds(15)), 1);
-                    slow.add(code);
-                    slowIds.add(insertCode(jdbc, code, "us", clock.instant().minusSeconds(60)));
-                }
+                // Four calls a pass: the dead worker's only pass holds exactly the four slow codes.
+                FullscriptFixture.SlowCodes slowCodes = FullscriptFixture.insertSlowCodes(fullscript, jdbc, 4,
+                        Duration.ofSeconds(15), clock.instant());
+                List<String> slow = slowCodes.codes();
+                List<Long> slowIds = slowCodes.ids();
                 List<String> normal = new ArrayList<>();
                 List<Long> normalIds = new ArrayList<>();
                 for (int i = 0; i < 12; i++) {

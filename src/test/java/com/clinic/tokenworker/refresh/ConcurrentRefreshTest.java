@@ -81,6 +81,11 @@ class ConcurrentRefreshTest {
                     IntStream.range(0, TOKENS).mapToObj(i -> "prac-" + i).toList());
             List<String> oldRefreshTokens = ids.stream().map(id -> refreshTokenOf(workers.get(0), id)).toList();
             clock.advance(Duration.ofMinutes(101));
+            // Flagged by an earlier run: in one run, the first worker's flag step holds every row until it commits,
+            // and the others, finding nothing due yet, would finish before competing at all.
+            workers.get(0).jdbc().sql("UPDATE oauth_token SET status = 'REFRESH_DUE', refresh_due_at = :now")
+                    .param("now", java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
+                    .update();
             // Latency stretches one worker's 25 passes over ~5 s, so the others (whose contexts may be slower to
             // reach the refresh step on a loaded machine) are sure to join in and compete for the same rows.
             fullscript.setLatency(Duration.ofMillis(200));

@@ -2,7 +2,11 @@ package com.clinic.tokenworker.support;
 
 import com.clinic.tokenworker.crypto.EncryptionKey;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
+import com.clinic.tokenworker.simulator.Fault;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,5 +51,31 @@ public final class FullscriptFixture {
     public static Map<String, Object> codeRow(JdbcClient jdbc, long id) {
         return new HashMap<>(jdbc.sql("SELECT * FROM oauth_pending_code WHERE id = :id").param("id", id)
                 .query().singleRow());
+    }
+
+    /** Codes the fake answers only after {@code delay}, received a minute ago so a worker claims them first. */
+    public record SlowCodes(List<String> codes, List<Long> ids) {
+    }
+
+    public static SlowCodes insertSlowCodes(FakeFullscriptServer fullscript, JdbcClient jdbc, int count,
+                                            Duration delay, Instant now) {
+        List<String> codes = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String code = fullscript.mintCode(REDIRECT_URI);
+            fullscript.faultForCode(code, new Fault.Slow(delay), 1);
+            codes.add(code);
+            ids.add(insertCode(jdbc, code, "us", now.minusSeconds(60)));
+        }
+        return new SlowCodes(codes, ids);
+    }
+
+    /** The settings for a test that kills or stops a child worker mid-call: one pass of four calls. */
+    public static Map<String, String> environmentForChildWorker(FakeFullscriptServer us) {
+        Map<String, String> env = environmentFor(us);
+        env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT10S");
+        env.put("TOKENWORKER_LEASE", "PT25S");
+        env.put("TOKENWORKER_CONCURRENCY", "4");
+        return env;
     }
 }
