@@ -1,3 +1,8 @@
+-- Fail fast rather than queue behind a long transaction on oauth_token: a queued ALTER or CREATE INDEX blocks every
+-- later reader and writer of the table (the web tier, the services reading tokens) until it gets its lock. A
+-- migration that times out is rolled back and tried again at the next start.
+SET LOCAL lock_timeout = '5s';
+
 -- When the user last authorized the app (the created_at of the exchange's grant). A refresh moves issued_at but
 -- never this: it orders two authorizations of the same user (the newer one wins the row) without a refresh of
 -- the older grant getting in the way, and under the recently-used policy it stands in for last_used_at until

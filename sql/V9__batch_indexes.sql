@@ -1,3 +1,8 @@
+-- Fail fast rather than queue behind a long transaction on the tables it indexes: a queued ALTER or CREATE INDEX blocks every
+-- later reader and writer of the table (the web tier, the services reading tokens) until it gets its lock. A
+-- migration that times out is rolled back and tried again at the next start.
+SET LOCAL lock_timeout = '5s';
+
 -- Indexes Spring Batch's shipped DDL leaves out, and those the history purge (step purgeHistory) needs.
 --
 -- Without them every lookup by a foreign key is a sequential scan, and a daemon at PT15S adds about 5,760 job

@@ -31,16 +31,17 @@ public final class WorkerContext {
     }
 
     public static ConfigurableApplicationContext start(TokenWorkerProperties properties, Clock clock,
-                                                       DatabaseTarget database, Map<String, Object> extraProperties,
+                                                       DatabaseTarget target, Map<String, Object> extraProperties,
                                                        Class<?>... extraSources) {
+        Map<String, Object> database = new HashMap<>();
+        database.put("spring.datasource.url", target.url());
+        if (target.username() != null) {
+            database.put("spring.datasource.username", target.username());
+        }
+        if (target.password() != null) {
+            database.put("spring.datasource.password", target.password());
+        }
         Map<String, Object> springProperties = new HashMap<>();
-        springProperties.put("spring.datasource.url", database.url());
-        if (database.username() != null) {
-            springProperties.put("spring.datasource.username", database.username());
-        }
-        if (database.password() != null) {
-            springProperties.put("spring.datasource.password", database.password());
-        }
         // Call threads, the step's own connection, claims, Quartz and Bucket4j all draw from this pool.
         springProperties.put("spring.datasource.hikari.maximum-pool-size", properties.concurrency() + 6);
         springProperties.putAll(extraProperties);
@@ -50,14 +51,13 @@ public final class WorkerContext {
         return new SpringApplicationBuilder(sources)
                 .web(WebApplicationType.NONE)
                 .registerShutdownHook(false)
-                // Also as defaults: spring.main.* settings are bound before any initializer runs.
                 .properties(springProperties)
                 .initializers(context -> {
-                    // First, above the process environment and system properties: Spring would otherwise read
-                    // SPRING_DATASOURCE_URL itself and let it beat the database the command chose (--database-url,
-                    // demo's embedded one).
+                    // The database first, above the process environment and system properties: Spring would
+                    // otherwise read SPRING_DATASOURCE_URL itself and let it beat the database the command chose
+                    // (--database-url, demo's embedded one). The rest stays overridable (pool size...).
                     context.getEnvironment().getPropertySources()
-                            .addFirst(new MapPropertySource("tokenWorker", springProperties));
+                            .addFirst(new MapPropertySource("tokenWorkerDatabase", database));
                     context.getBeanFactory().registerSingleton("tokenWorkerProperties", properties);
                     context.getBeanFactory().registerSingleton("clock", clock);
                 })

@@ -114,9 +114,15 @@ public class RunCommand implements Callable<Integer> {
         try {
             signal.await();
             Set<Long> asked = new HashSet<>();
-            do {
-                stopper.stopLocalExecutions(asked);
-            } while (!launched.await(200, TimeUnit.MILLISECONDS));
+            while (launched.getCount() > 0) {
+                try {
+                    stopper.stopLocalExecutions(asked);
+                } catch (RuntimeException e) {
+                    // A database blip must not end the asking: the next round tries again.
+                    log.warn("could not ask the running execution to stop yet: {}", FailureClassifier.rootMessage(e));
+                }
+                launched.await(200, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

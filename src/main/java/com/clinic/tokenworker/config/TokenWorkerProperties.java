@@ -79,7 +79,8 @@ public final class TokenWorkerProperties {
                 .toList();
         concurrency = r.integer(Setting.TOKENWORKER_CONCURRENCY, 1, 64);
         requestsPer5Min = r.integer(Setting.TOKENWORKER_REQUESTS_PER_5MIN, 1, 5000);
-        requestTimeout = r.duration(Setting.TOKENWORKER_REQUEST_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(1));
+        requestTimeout = r.duration(Setting.TOKENWORKER_REQUEST_TIMEOUT, Duration.ofSeconds(1),
+                MAX_LEASE.minus(LEASE_SAFETY.multipliedBy(2)));
         lease = r.duration(Setting.TOKENWORKER_LEASE, Duration.ofSeconds(2), MAX_LEASE);
         interval = r.duration(Setting.TOKENWORKER_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
         refreshEnabled = r.bool(Setting.TOKENWORKER_REFRESH_ENABLED);
@@ -94,6 +95,10 @@ public final class TokenWorkerProperties {
                 : r.duration(Setting.TOKENWORKER_STATUS_MAX_SILENCE, Duration.ofSeconds(3), Duration.ofDays(1),
                         "PT3M");
         historyRetention = r.duration(Setting.TOKENWORKER_HISTORY_RETENTION, Duration.ofDays(1), Duration.ofDays(3650));
+        // Logback reads this variable itself (logback.xml); it is checked here so a typo is named, not ignored.
+        r.parse(Setting.TOKENWORKER_LOG_LEVEL,
+                v -> v.trim().toUpperCase(Locale.ROOT).matches("ERROR|WARN|INFO|DEBUG|TRACE") ? v : null,
+                "ERROR, WARN, INFO, DEBUG or TRACE", "DEBUG", "INFO");
         embeddedDataDir = Path.of(r.raw(Setting.TOKENWORKER_EMBEDDED_DATA_DIR));
         embeddedPort = r.integer(Setting.TOKENWORKER_EMBEDDED_PORT, 1024, 65535);
 
@@ -102,7 +107,8 @@ public final class TokenWorkerProperties {
             r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_LEASE,
                     "must exceed TOKENWORKER_REQUEST_TIMEOUT (" + requestTimeout + ") by at least "
                             + LEASE_SAFETY.multipliedBy(2).toSeconds() + " seconds, so a call always ends before its "
-                            + "claim can pass to another worker", leaseFloor.plusSeconds(25).toString()));
+                            + "claim can pass to another worker",
+                    min(leaseFloor.plusSeconds(25), MAX_LEASE).toString()));
         }
         if (statusMaxSilence != null && interval != null && statusMaxSilence.compareTo(interval) <= 0) {
             r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_STATUS_MAX_SILENCE,
@@ -125,6 +131,10 @@ public final class TokenWorkerProperties {
                             + " other two, or raise the margin)",
                     interval.plus(maxRunDuration).plusMinutes(10).toString()));
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Reads and validates everything; problems that do not depend on the command are reported here. */

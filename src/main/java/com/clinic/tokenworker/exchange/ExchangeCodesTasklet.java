@@ -70,8 +70,7 @@ public class ExchangeCodesTasklet extends StoppablePassTasklet {
         }
         List<ExchangeOutcome> outcomes = calls.each(claimed, code -> {
             ExchangeOutcome outcome = exchanger.exchange(code);
-            recorder.record(code, outcome);
-            return outcome;
+            return recorder.record(code, outcome);
         });
         Optional<ExchangeOutcome.CredentialsRejected> refused = Optional.empty();
         for (ExchangeOutcome outcome : outcomes) {

@@ -36,8 +36,11 @@ public class ExchangeOutcomeRecorder {
         this.clock = clock;
     }
 
-    /** @return false when the row had moved on under another claim and nothing was changed */
-    public boolean record(ClaimedCode claimed, ExchangeOutcome outcome) {
+    /**
+     * @return the outcome the row was given: {@code outcome}, or the FAILED that replaced a token which could not be
+     *         stored (what the step counts). When the row had moved on under another claim, nothing was changed.
+     */
+    public ExchangeOutcome record(ClaimedCode claimed, ExchangeOutcome outcome) {
         Instant now = clock.instant();
         Boolean applied;
         try {
@@ -51,15 +54,14 @@ public class ExchangeOutcomeRecorder {
             String reason = "Fullscript granted a token, but it could not be stored (" + e.getClass().getSimpleName()
                     + "): the user must authorize again" + RequestIdSuffix.of(exchanged.requestId());
             log.error("code row {}: {}", claimed.id(), reason);
-            return Boolean.TRUE.equals(transaction.execute(
-                    tx -> codes.finish(claimed, CodeStatus.FAILED, reason, exchanged.requestId(), now)));
+            transaction.execute(tx -> codes.finish(claimed, CodeStatus.FAILED, reason, exchanged.requestId(), now));
+            return new ExchangeOutcome.Failed(reason, exchanged.requestId());
         }
         if (!Boolean.TRUE.equals(applied)) {
             log.warn("code row {} was claimed again by another worker before this one recorded its outcome ({});"
                     + " the row was left as the other worker set it", claimed.id(), outcome.getClass().getSimpleName());
-            return false;
         }
-        return true;
+        return outcome;
     }
 
     private boolean apply(ClaimedCode claimed, ExchangeOutcome outcome, Instant now) {

@@ -19,15 +19,20 @@ final class TokenGrantParser {
     static final Duration DOCUMENTED_LIFETIME = Duration.ofHours(2);
     /** Longer lifetimes are not believed: a token we think valid for years would never be refreshed. */
     static final long MAX_EXPIRES_IN_SECONDS = Duration.ofDays(1).toSeconds();
-    private static final Instant EARLIEST_PLAUSIBLE = Instant.parse("2015-01-01T00:00:00Z");
-    private static final Duration CLOCK_SKEW_TOLERATED = Duration.ofDays(1);
+    /**
+     * How far Fullscript's created_at may lie from our receipt time and still be believed. It is moments before the
+     * answer; anything further off is a skewed clock, and believing it would move expires_at (a token not refreshed
+     * in time, or refreshed at every run) and authorized_at (a real re-authorization losing to a "future" one).
+     */
+    static final Duration CREATED_AT_BEFORE_RECEIPT = Duration.ofMinutes(5);
+    static final Duration CREATED_AT_AFTER_RECEIPT = Duration.ofMinutes(1);
 
     private TokenGrantParser() {
     }
 
     /**
-     * @param receivedAt when the answer arrived: stands in for an unusable {@code created_at}, which makes the
-     *                   token expire a little later than Fullscript thinks, well inside the refresh margin
+     * @param receivedAt when the answer arrived: stands in for a missing or implausible {@code created_at}, which
+     *                   makes the token expire a little later than Fullscript thinks, well inside the margin
      * @param knownOwner for a refresh, the user the row already names: a refresh answer needs no resource_owner
      */
     static TokenGrant parse(JsonNode root, Instant receivedAt, Optional<ResourceOwnerRef> knownOwner) {
@@ -113,8 +118,8 @@ final class TokenGrantParser {
         }
         try {
             Instant parsed = Instant.parse(value.stringValue());
-            boolean plausible = !parsed.isBefore(EARLIEST_PLAUSIBLE)
-                    && !parsed.isAfter(receivedAt.plus(CLOCK_SKEW_TOLERATED));
+            boolean plausible = !parsed.isBefore(receivedAt.minus(CREATED_AT_BEFORE_RECEIPT))
+                    && !parsed.isAfter(receivedAt.plus(CREATED_AT_AFTER_RECEIPT));
             return plausible ? Optional.of(parsed) : Optional.empty();
         } catch (DateTimeParseException e) {
             return Optional.empty();

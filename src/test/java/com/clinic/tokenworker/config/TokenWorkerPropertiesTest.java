@@ -181,6 +181,31 @@ class TokenWorkerPropertiesTest {
     }
 
     @Test
+    void loadWhenLogLevelIsMisspelledThenNamedInsteadOfIgnored() {
+        Map<String, String> env = valid();
+        env.put("TOKENWORKER_LOG_LEVEL", "verbose");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .hasMessageContaining("TOKENWORKER_LOG_LEVEL: expected ERROR, WARN, INFO, DEBUG or TRACE");
+        env.put("TOKENWORKER_LOG_LEVEL", "debug");
+        assertThat(TokenWorkerProperties.fromEnvironment(env)).isNotNull();
+    }
+
+    @Test
+    void loadWhenTimeoutLeavesNoRoomForAValidLeaseThenRefusedWithAnExampleThatWouldPass() {
+        Map<String, String> tooLong = valid();
+        tooLong.put("TOKENWORKER_REQUEST_TIMEOUT", "PT55S");
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(tooLong))
+                .hasMessageContaining("TOKENWORKER_REQUEST_TIMEOUT: expected an ISO-8601 duration from PT1S to PT50S");
+
+        Map<String, String> shortLease = valid();
+        shortLease.put("TOKENWORKER_REQUEST_TIMEOUT", "PT30S");
+        shortLease.put("TOKENWORKER_LEASE", "PT35S");
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(shortLease))
+                .hasMessageContaining("(example: TOKENWORKER_LEASE=PT1M)");
+    }
+
+    @Test
     void regionCredentialsNeverPrintTheirSecret() {
         TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(valid());
 

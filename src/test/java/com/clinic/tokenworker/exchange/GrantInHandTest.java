@@ -24,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -98,6 +99,9 @@ class GrantInHandTest {
             assertThat((String) codeRow(worker.jdbc(), id).get("last_error"))
                     .contains("could not be stored").contains("authorize again").doesNotContain(code);
             assertThat(fullscript.timesCodeSent(code)).isEqualTo(1);
+            StepExecution step = execution.getStepExecutions().iterator().next();
+            assertThat(step.getWriteCount()).as("not counted as exchanged").isZero();
+            assertThat(step.getExecutionContext().getLong("exchange.failed")).isEqualTo(1);
         }
     }
 

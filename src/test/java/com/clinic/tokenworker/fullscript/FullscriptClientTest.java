@@ -62,11 +62,11 @@ class FullscriptClientTest {
     void classifyWhenExpiresInIsAStringAndOwnerIdANumberThenGranted() {
         TokenEndpointResult result = answer(200, """
                 {"oauth":{"access_token":"a","token_type":"Bearer","expires_in":"7200","refresh_token":"r",
-                "scope":"catalog:read","created_at":"2021-06-16T14:57:21.000Z",
+                "scope":"catalog:read","created_at":"2025-12-31T23:59:58.000Z",
                 "resource_owner":{"id":12345,"type":"Clinic"}}}""", Map.of());
 
         assertThat(result).isInstanceOfSatisfying(TokenEndpointResult.Granted.class, granted -> {
-            assertThat(granted.grant().expiresAt()).isEqualTo(Instant.parse("2021-06-16T16:57:21Z"));
+            assertThat(granted.grant().expiresAt()).isEqualTo(Instant.parse("2026-01-01T01:59:58Z"));
             assertThat(granted.grant().resourceOwnerId()).isEqualTo("12345");
             assertThat(granted.grant().toString()).doesNotContain("\"a\"").contains("<redacted>");
             assertThat(granted.requestId()).contains("req-123");
@@ -86,6 +86,21 @@ class FullscriptClientTest {
             assertThat(granted.grant().issuedAt()).isEqualTo(CLOCK.instant());
             assertThat(granted.grant().expiresAt()).isEqualTo(CLOCK.instant().plus(Duration.ofHours(2)));
         });
+    }
+
+    @Test
+    void classifyWhenCreatedAtIsFarFromReceiptThenTheReceiptTimeIsUsed() {
+        TokenEndpointResult future = answer(200, """
+                {"oauth":{"access_token":"a","refresh_token":"r","expires_in":7200,
+                "created_at":"2026-01-01T20:00:00Z","resource_owner":{"id":"p","type":"Staff"}}}""", Map.of());
+        TokenEndpointResult past = answer(200, """
+                {"oauth":{"access_token":"a","refresh_token":"r","expires_in":7200,
+                "created_at":"2021-06-16T14:57:21Z","resource_owner":{"id":"p","type":"Staff"}}}""", Map.of());
+
+        assertThat(future).isInstanceOfSatisfying(TokenEndpointResult.Granted.class,
+                granted -> assertThat(granted.grant().issuedAt()).isEqualTo(CLOCK.instant()));
+        assertThat(past).isInstanceOfSatisfying(TokenEndpointResult.Granted.class,
+                granted -> assertThat(granted.grant().issuedAt()).isEqualTo(CLOCK.instant()));
     }
 
     @Test
