@@ -1,7 +1,7 @@
 package com.clinic.tokenworker.exchange;
 
-import com.clinic.tokenworker.job.StoppablePassTasklet;
 import com.clinic.tokenworker.job.PassResources;
+import com.clinic.tokenworker.job.StoppablePassTasklet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -54,14 +54,14 @@ public class ExchangeCodesTasklet extends StoppablePassTasklet {
             ExchangeTally.EXPIRED.add(context, overdue);
             context.putLong(EXPIRED_WITHOUT_CALL, context.getLong(EXPIRED_WITHOUT_CALL, 0L) + overdue);
         }
-        Optional<Instant> pausedUntil = throttle.pausedUntil(now);
-        if (pausedUntil.isPresent()) {
-            context.putString(STOPPED_BECAUSE, "Fullscript asked to slow down (429): paused until " + pausedUntil.get());
+        Optional<String> paused = pausedByFullscript(now);
+        if (paused.isPresent()) {
+            context.putString(STOPPED_BECAUSE, paused.get());
             return RepeatStatus.FINISHED;
         }
         int permits = budget.acquireForExchanges(properties.concurrency());
         if (permits == 0) {
-            context.putString(STOPPED_BECAUSE, "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN)");
+            context.putString(STOPPED_BECAUSE, EXCHANGE_BUDGET_SPENT);
             return RepeatStatus.FINISHED;
         }
         List<ClaimedCode> claimed = claimPass(codes::claim, now, permits, contribution);

@@ -1,11 +1,11 @@
 package com.clinic.tokenworker.history;
 
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.TaskletSteps;
 import com.clinic.tokenworker.status.BatchTime;
 import java.time.Clock;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -28,9 +28,6 @@ public class HistoryStepConfiguration {
     @Bean
     Step purgeHistory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                       PurgeHistoryTasklet tasklet) {
-        return new StepBuilder(PURGE_STEP, jobRepository)
-                .tasklet(tasklet, transactionManager)
-                .listener(tasklet)
-                .build();
+        return TaskletSteps.step(PURGE_STEP, jobRepository, transactionManager, tasklet);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
@@ -21,6 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public abstract class StoppablePassTasklet implements StoppableTasklet, StepExecutionListener {
 
     protected static final String ASKED_TO_STOP = "the job was asked to stop";
+    protected static final String EXCHANGE_BUDGET_SPENT = "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN)";
+    protected static final String REFRESH_BUDGET_SPENT = "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN, less "
+            + "the share kept for code exchanges)";
 
     protected final RequestBudget budget;
     protected final ThrottleGate throttle;
@@ -53,6 +57,11 @@ public abstract class StoppablePassTasklet implements StoppableTasklet, StepExec
 
     protected boolean stopRequested() {
         return stopping;
+    }
+
+    /** Why no pass may start now because Fullscript answered 429 to some worker, if it did. */
+    protected Optional<String> pausedByFullscript(Instant now) {
+        return throttle.pausedUntil(now).map(until -> "Fullscript asked to slow down (429): paused until " + until);
     }
 
     /** A repository's claim: up to {@code limit} due rows leased to {@code owner} until {@code now + lease}. */

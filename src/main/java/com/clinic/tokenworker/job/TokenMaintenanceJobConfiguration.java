@@ -13,7 +13,6 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -42,10 +41,7 @@ public class TokenMaintenanceJobConfiguration {
     @Bean
     Step exchangeCodes(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                        ExchangeCodesTasklet tasklet) {
-        return new StepBuilder(EXCHANGE_STEP, jobRepository)
-                .tasklet(tasklet, transactionManager)
-                .listener(tasklet)
-                .build();
+        return TaskletSteps.step(EXCHANGE_STEP, jobRepository, transactionManager, tasklet);
     }
 
     /**

@@ -1,11 +1,11 @@
 package com.clinic.tokenworker.refresh;
 
-import com.clinic.tokenworker.job.PassResources;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.job.PassResources;
+import com.clinic.tokenworker.job.TaskletSteps;
 import java.time.Clock;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -28,10 +28,7 @@ public class RefreshStepsConfiguration {
     @Bean
     Step flagExpiringTokens(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                             FlagExpiringTokensTasklet tasklet) {
-        return new StepBuilder(FLAG_STEP, jobRepository)
-                .tasklet(tasklet, transactionManager)
-                .listener(tasklet)
-                .build();
+        return TaskletSteps.step(FLAG_STEP, jobRepository, transactionManager, tasklet);
     }
 
     @Bean
@@ -43,9 +40,6 @@ public class RefreshStepsConfiguration {
     @Bean
     Step refreshTokens(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                        RefreshTokensTasklet tasklet) {
-        return new StepBuilder(REFRESH_STEP, jobRepository)
-                .tasklet(tasklet, transactionManager)
-                .listener(tasklet)
-                .build();
+        return TaskletSteps.step(REFRESH_STEP, jobRepository, transactionManager, tasklet);
     }
 }

@@ -1,8 +1,8 @@
 package com.clinic.tokenworker.refresh;
 
+import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import com.clinic.tokenworker.job.PassResources;
 import com.clinic.tokenworker.job.StoppablePassTasklet;
-import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import com.clinic.tokenworker.token.LeasedToken;
 import java.time.Instant;
 import java.util.List;
@@ -66,8 +66,7 @@ public class RefreshTokensTasklet extends StoppablePassTasklet {
         }
         int permits = budget.acquireForRefreshes(properties.concurrency());
         if (permits == 0) {
-            context.putString(STOPPED_BECAUSE, "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN, less the "
-                    + "share kept for code exchanges)");
+            context.putString(STOPPED_BECAUSE, REFRESH_BUDGET_SPENT);
             return RepeatStatus.FINISHED;
         }
         List<LeasedToken> claimed = claimPass(tokens::claim, now, permits, contribution);
@@ -114,8 +113,7 @@ public class RefreshTokensTasklet extends StoppablePassTasklet {
         if (!firstPass && !now.plus(properties.requestTimeout()).isBefore(mustEndBy)) {
             return Optional.of("TOKENWORKER_MAX_RUN_DURATION (" + properties.maxRunDuration() + ") nearly used up");
         }
-        return throttle.pausedUntil(now)
-                .map(until -> "Fullscript asked to slow down (429): paused until " + until);
+        return pausedByFullscript(now);
     }
 
     private record Result(RefreshOutcome outcome, RefreshTally tally) {

@@ -1,9 +1,9 @@
 package com.clinic.tokenworker.revocation;
 
 import com.clinic.tokenworker.job.PassResources;
+import com.clinic.tokenworker.job.TaskletSteps;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -23,9 +23,6 @@ public class RevocationStepConfiguration {
     @Bean
     Step revokeTokens(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                       RevokeTokensTasklet tasklet) {
-        return new StepBuilder(REVOKE_STEP, jobRepository)
-                .tasklet(tasklet, transactionManager)
-                .listener(tasklet)
-                .build();
+        return TaskletSteps.step(REVOKE_STEP, jobRepository, transactionManager, tasklet);
     }
 }

@@ -1,8 +1,8 @@
 package com.clinic.tokenworker.revocation;
 
+import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import com.clinic.tokenworker.job.PassResources;
 import com.clinic.tokenworker.job.StoppablePassTasklet;
-import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import com.clinic.tokenworker.token.LeasedToken;
 import java.time.Instant;
 import java.util.List;
@@ -50,16 +50,14 @@ public class RevokeTokensTasklet extends StoppablePassTasklet {
             return RepeatStatus.FINISHED;
         }
         Instant now = clock.instant();
-        Optional<Instant> pausedUntil = throttle.pausedUntil(now);
-        if (pausedUntil.isPresent()) {
-            context.putString(STOPPED_BECAUSE, "Fullscript asked to slow down (429): paused until "
-                    + pausedUntil.get());
+        Optional<String> paused = pausedByFullscript(now);
+        if (paused.isPresent()) {
+            context.putString(STOPPED_BECAUSE, paused.get());
             return RepeatStatus.FINISHED;
         }
         int permits = budget.acquireForRefreshes(properties.concurrency());
         if (permits == 0) {
-            context.putString(STOPPED_BECAUSE, "request budget spent (TOKENWORKER_REQUESTS_PER_5MIN, less the "
-                    + "share kept for code exchanges)");
+            context.putString(STOPPED_BECAUSE, REFRESH_BUDGET_SPENT);
             return RepeatStatus.FINISHED;
         }
         List<LeasedToken> claimed = claimPass(revocations::claim, now, permits, contribution);
