@@ -1,6 +1,7 @@
 package com.clinic.tokenworker.exchange;
 
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.engine.Claimed;
 import java.time.Instant;
 
 /**
@@ -17,11 +18,16 @@ public record ClaimedCode(
         Instant receivedAt,
         int attempts,
         String leaseOwner,
-        Instant leaseUntil) {
+        Instant leaseUntil) implements Claimed {
 
     /** Fullscript accepts a code for 10 minutes after issuing it; the web tier inserts it right away. */
     public Instant deadline() {
         return receivedAt.plus(TokenWorkerProperties.CODE_LIFETIME);
+    }
+
+    @Override
+    public String describe() {
+        return "code row " + id + " (" + region + ")";
     }
 
     @Override

@@ -1,12 +1,13 @@
 package com.clinic.tokenworker.exchange;
 
+import com.clinic.tokenworker.engine.Outcome;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import java.time.Instant;
 import java.util.Optional;
 
 /** What became of one claimed code. Each variant maps to exactly one status change of its row. */
-public sealed interface ExchangeOutcome {
+public sealed interface ExchangeOutcome extends Outcome {
 
     /** Fullscript granted a token: store it, mark the code EXCHANGED. */
     record Exchanged(Region region, TokenGrant grant, Optional<String> requestId) implements ExchangeOutcome {
@@ -32,7 +33,11 @@ public sealed interface ExchangeOutcome {
     record Released(String reason) implements ExchangeOutcome {
     }
 
-    /** Our client credentials were refused: the code is untouched and goes back to PENDING; the job stops. */
+    /** Our client credentials were refused: the code is untouched and goes back to PENDING; its region waits. */
     record CredentialsRejected(Region region, Optional<String> requestId) implements ExchangeOutcome {
+        @Override
+        public Optional<Region> rejectedRegion() {
+            return Optional.of(region);
+        }
     }
 }

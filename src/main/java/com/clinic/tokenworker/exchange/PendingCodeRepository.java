@@ -2,7 +2,7 @@ package com.clinic.tokenworker.exchange;
 
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.db.SqlTime;
-import java.time.Duration;
+import com.clinic.tokenworker.engine.ClaimRequest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -52,12 +52,11 @@ public class PendingCodeRepository {
      * Claims up to {@code limit} due codes, earliest deadline first: PENDING rows whose next attempt is due, and
      * EXCHANGING rows whose lease lapsed (their worker died). Rows locked by a concurrent claim are skipped.
      */
-    public List<ClaimedCode> claim(String owner, Instant now, Duration lease, int limit) {
-        if (limit <= 0) {
+    public List<ClaimedCode> claim(ClaimRequest request) {
+        if (request.limit() <= 0) {
             return List.of();
         }
-        Instant leaseUntil = now.plus(lease);
-        return jdbc.sql("""
+        return request.bind(jdbc.sql("""
                         UPDATE oauth_pending_code p
                         SET status = 'EXCHANGING', lease_owner = :owner, lease_until = :leaseUntil,
                             attempts = p.attempts + 1
@@ -67,16 +66,13 @@ public class PendingCodeRepository {
                               AND (status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
                                    OR status = 'EXCHANGING' AND lease_until <= :now)
                               AND received_at + %s > :now
+                              %s
                             ORDER BY received_at, id
                             LIMIT :limit
                             FOR UPDATE SKIP LOCKED)
                         RETURNING p.id, p.code, p.region, p.redirect_uri, p.app_user_ref, p.received_at, p.attempts,
                                   p.lease_owner, p.lease_until
-                        """.formatted(CODE_LIFETIME))
-                .param("owner", owner)
-                .param("leaseUntil", SqlTime.of(leaseUntil))
-                .param("now", SqlTime.of(now))
-                .param("limit", limit)
+                        """.formatted(CODE_LIFETIME, ClaimRequest.EXCLUSIONS)))
                 .query((rs, n) -> new ClaimedCode(
                         rs.getLong("id"),
                         rs.getString("code"),

@@ -3,16 +3,20 @@ package com.clinic.tokenworker.job;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.exchange.CodeExchanger;
-import com.clinic.tokenworker.exchange.ExchangeCodesTasklet;
-import com.clinic.tokenworker.exchange.ExchangeOutcomeRecorder;
-import com.clinic.tokenworker.exchange.PendingCodeRepository;
+import com.clinic.tokenworker.engine.WorkLoopTasklet;
+import com.clinic.tokenworker.engine.WorkResources;
+import com.clinic.tokenworker.exchange.ClaimedCode;
+import com.clinic.tokenworker.exchange.ExchangeOutcome;
+import com.clinic.tokenworker.exchange.ExchangeRules;
+import com.clinic.tokenworker.exchange.ExchangeTally;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -26,22 +30,21 @@ public class TokenMaintenanceJobConfiguration {
     public static final String EXCHANGE_STEP = "exchangeCodes";
 
     @Bean
-    PassResources passResources(RequestBudget budget, ThrottleGate throttle, ConcurrentCalls concurrentCalls,
+    WorkResources workResources(RequestBudget budget, ThrottleGate throttle, ExecutorService fullscriptCalls,
                                 TransactionTemplate ownTransaction, TokenWorkerProperties properties,
-                                WorkerIdentity worker, Clock clock) {
-        return new PassResources(budget, throttle, concurrentCalls, ownTransaction, properties, worker, clock);
+                                WorkerIdentity worker, Clock clock, ApplicationEventPublisher events) {
+        return new WorkResources(budget, throttle, fullscriptCalls, ownTransaction, properties, worker, clock, events);
     }
 
     @Bean
-    ExchangeCodesTasklet exchangeCodesTasklet(PendingCodeRepository codes, CodeExchanger exchanger,
-                                              ExchangeOutcomeRecorder recorder, PassResources passResources) {
-        return new ExchangeCodesTasklet(codes, exchanger, recorder, passResources);
+    WorkLoopTasklet<ClaimedCode, ExchangeOutcome, ExchangeTally> exchangeCodesTasklet(ExchangeRules rules, WorkResources resources) {
+        return new WorkLoopTasklet<>(rules, resources);
     }
 
     @Bean
     Step exchangeCodes(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                       ExchangeCodesTasklet tasklet) {
-        return TaskletSteps.step(EXCHANGE_STEP, jobRepository, transactionManager, tasklet);
+                       WorkLoopTasklet<ClaimedCode, ExchangeOutcome, ExchangeTally> exchangeCodesTasklet) {
+        return TaskletSteps.step(EXCHANGE_STEP, jobRepository, transactionManager, exchangeCodesTasklet);
     }
 
     /**

@@ -4,62 +4,37 @@ import com.clinic.tokenworker.crypto.TokenCipher;
 import com.clinic.tokenworker.crypto.TokenField;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.fullscript.TokenGrant;
+import com.clinic.tokenworker.engine.ClaimRequest;
 import com.clinic.tokenworker.token.LeasedToken;
+import com.clinic.tokenworker.token.TokenClaims;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The refresh step's reads and writes of {@code oauth_token}. A claim is one statement ({@code UPDATE ... WHERE id
- * IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING}) committed at once, so the lease is visible to every other
- * worker, and to an external pipeline following the README, before any call. A new token pair is written only
- * over the version the claim saw.
+ * The refresh step's reads and writes of {@code oauth_token} (its claim is in {@link TokenClaims}). A new token pair
+ * is written only over the version the claim saw.
  */
 @Repository
 public class DueTokenRepository {
 
     private final JdbcClient jdbc;
     private final TokenCipher cipher;
+    private final TokenClaims claims;
 
-    public DueTokenRepository(JdbcClient jdbc, TokenCipher cipher) {
+    public DueTokenRepository(JdbcClient jdbc, TokenCipher cipher, TokenClaims claims) {
         this.jdbc = jdbc;
         this.cipher = cipher;
+        this.claims = claims;
     }
 
-    /**
-     * Claims up to {@code limit} REFRESH_DUE tokens whose backoff is over and that nobody holds a live lease on,
-     * earliest expiry first.
-     */
+    /** Claims up to {@code limit} REFRESH_DUE tokens for {@code owner} (as the refresh step does, nothing left out). */
     public List<LeasedToken> claim(String owner, Instant now, Duration lease, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return jdbc.sql("""
-                        UPDATE oauth_token
-                        SET lease_owner = :owner, lease_until = :leaseUntil
-                        WHERE id IN (
-                            SELECT id FROM oauth_token
-                            WHERE status = 'REFRESH_DUE'
-                              AND (next_refresh_at IS NULL OR next_refresh_at <= :now)
-                              AND (lease_until IS NULL OR lease_until <= :now)
-                            ORDER BY expires_at, id
-                            LIMIT :limit
-                            FOR UPDATE SKIP LOCKED)
-                        RETURNING %s
-                        """.formatted(LeasedToken.COLUMNS))
-                .param("owner", owner)
-                .param("leaseUntil", SqlTime.of(now.plus(lease)))
-                .param("now", SqlTime.of(now))
-                .param("limit", limit)
-                .query(LeasedToken.ROW_MAPPER)
-                .list()
-                .stream()
-                .sorted(Comparator.comparing(LeasedToken::expiresAt).thenComparing(LeasedToken::id))
-                .toList();
+        return claims.claim(TokenClaims.Due.REFRESH, new ClaimRequest(owner, now, lease, limit, Set.of(), Set.of()));
     }
 
     /**

@@ -1,12 +1,13 @@
 package com.clinic.tokenworker.refresh;
 
+import com.clinic.tokenworker.engine.Outcome;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import java.time.Instant;
 import java.util.Optional;
 
 /** What became of one claimed token. Each variant maps to exactly one write of its row. */
-public sealed interface RefreshOutcome {
+public sealed interface RefreshOutcome extends Outcome {
 
     /**
      * Fullscript issued a new pair: store it over the version we claimed. {@code refreshTokenToStore} is the
@@ -49,7 +50,11 @@ public sealed interface RefreshOutcome {
     record NotSent(String reason) implements RefreshOutcome {
     }
 
-    /** Our client credentials were refused: the row is released untouched and the job fails. */
+    /** Our client credentials were refused: the row is released untouched and its region waits. */
     record CredentialsRejected(Region region, Optional<String> requestId) implements RefreshOutcome {
+        @Override
+        public Optional<Region> rejectedRegion() {
+            return Optional.of(region);
+        }
     }
 }

@@ -1,8 +1,10 @@
 package com.clinic.tokenworker.refresh;
 
 import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.job.PassResources;
+import com.clinic.tokenworker.engine.WorkLoopTasklet;
+import com.clinic.tokenworker.engine.WorkResources;
 import com.clinic.tokenworker.job.TaskletSteps;
+import com.clinic.tokenworker.token.LeasedToken;
 import java.time.Clock;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -32,14 +34,13 @@ public class RefreshStepsConfiguration {
     }
 
     @Bean
-    RefreshTokensTasklet refreshTokensTasklet(DueTokenRepository tokens, TokenRefresher refresher,
-                                              RefreshOutcomeRecorder recorder, PassResources passResources) {
-        return new RefreshTokensTasklet(tokens, refresher, recorder, passResources);
+    WorkLoopTasklet<LeasedToken, RefreshOutcome, RefreshTally> refreshTokensTasklet(RefreshRules rules, WorkResources resources) {
+        return new WorkLoopTasklet<>(rules, resources);
     }
 
     @Bean
     Step refreshTokens(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                       RefreshTokensTasklet tasklet) {
-        return TaskletSteps.step(REFRESH_STEP, jobRepository, transactionManager, tasklet);
+                       WorkLoopTasklet<LeasedToken, RefreshOutcome, RefreshTally> refreshTokensTasklet) {
+        return TaskletSteps.step(REFRESH_STEP, jobRepository, transactionManager, refreshTokensTasklet);
     }
 }

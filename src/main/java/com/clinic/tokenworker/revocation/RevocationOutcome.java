@@ -1,11 +1,12 @@
 package com.clinic.tokenworker.revocation;
 
+import com.clinic.tokenworker.engine.Outcome;
 import com.clinic.tokenworker.fullscript.Region;
 import java.time.Instant;
 import java.util.Optional;
 
 /** What became of one REVOKE_REQUESTED row. Each variant maps to exactly one write of the row. */
-public sealed interface RevocationOutcome {
+public sealed interface RevocationOutcome extends Outcome {
 
     /** Fullscript revoked the grant (or the row held no token to revoke): wipe the tokens, REVOKED. */
     record Revoked(Optional<String> requestId) implements RevocationOutcome {
@@ -24,7 +25,11 @@ public sealed interface RevocationOutcome {
     record NotSent(String reason) implements RevocationOutcome {
     }
 
-    /** Our client credentials were refused: the row is released untouched and the job fails. */
+    /** Our client credentials were refused: the row is released untouched and its region waits. */
     record CredentialsRejected(Region region, Optional<String> requestId) implements RevocationOutcome {
+        @Override
+        public Optional<Region> rejectedRegion() {
+            return Optional.of(region);
+        }
     }
 }

@@ -2,16 +2,14 @@ package com.clinic.tokenworker.revocation;
 
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.token.LeasedToken;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The revocation step's claim and final write on {@code oauth_token}. The claim respects a live lease, so a row
- * whose refresh is in flight is revoked after that refresh is stored, with the tokens it produced.
+ * The revocation step's final write on {@code oauth_token} (its claim, which waits for a refresh in flight, is in
+ * {@link com.clinic.tokenworker.token.TokenClaims}).
  */
 @Repository
 public class RevocationRepository {
@@ -20,31 +18,6 @@ public class RevocationRepository {
 
     public RevocationRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-    }
-
-    public List<LeasedToken> claim(String owner, Instant now, Duration lease, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return jdbc.sql("""
-                        UPDATE oauth_token
-                        SET lease_owner = :owner, lease_until = :leaseUntil
-                        WHERE id IN (
-                            SELECT id FROM oauth_token
-                            WHERE status = 'REVOKE_REQUESTED'
-                              AND (next_refresh_at IS NULL OR next_refresh_at <= :now)
-                              AND (lease_until IS NULL OR lease_until <= :now)
-                            ORDER BY id
-                            LIMIT :limit
-                            FOR UPDATE SKIP LOCKED)
-                        RETURNING %s
-                        """.formatted(LeasedToken.COLUMNS))
-                .param("owner", owner)
-                .param("leaseUntil", SqlTime.of(now.plus(lease)))
-                .param("now", SqlTime.of(now))
-                .param("limit", limit)
-                .query(LeasedToken.ROW_MAPPER)
-                .list();
     }
 
     /**

@@ -1,7 +1,9 @@
 package com.clinic.tokenworker.revocation;
 
-import com.clinic.tokenworker.job.PassResources;
+import com.clinic.tokenworker.engine.WorkLoopTasklet;
+import com.clinic.tokenworker.engine.WorkResources;
 import com.clinic.tokenworker.job.TaskletSteps;
+import com.clinic.tokenworker.token.LeasedToken;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
@@ -15,14 +17,14 @@ public class RevocationStepConfiguration {
     public static final String REVOKE_STEP = "revokeTokens";
 
     @Bean
-    RevokeTokensTasklet revokeTokensTasklet(RevocationRepository revocations, TokenRevoker revoker,
-                                            RevocationRecorder recorder, PassResources passResources) {
-        return new RevokeTokensTasklet(revocations, revoker, recorder, passResources);
+    WorkLoopTasklet<LeasedToken, RevocationOutcome, RevocationTally> revokeTokensTasklet(RevocationRules rules,
+                                                                       WorkResources resources) {
+        return new WorkLoopTasklet<>(rules, resources);
     }
 
     @Bean
     Step revokeTokens(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                      RevokeTokensTasklet tasklet) {
-        return TaskletSteps.step(REVOKE_STEP, jobRepository, transactionManager, tasklet);
+                      WorkLoopTasklet<LeasedToken, RevocationOutcome, RevocationTally> revokeTokensTasklet) {
+        return TaskletSteps.step(REVOKE_STEP, jobRepository, transactionManager, revokeTokensTasklet);
     }
 }

@@ -1,11 +1,6 @@
 package com.clinic.tokenworker.revocation;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
-
-/** The revocation step's outcome counts, in its execution context and summarised into its exit description. */
+/** The revocation step's outcome counts (keys {@code revoke.<name>}, see {@link RevocationRules#STEP}). */
 public enum RevocationTally {
     /** Revoked at Fullscript, tokens wiped, REVOKED. */
     REVOKED,
@@ -14,25 +9,5 @@ public enum RevocationTally {
     /** Not sent because of our configuration (missing decryption key, disabled region). */
     HELD_BACK,
     /** Claimed but not sent or not recorded: lease too short, or the row changed meanwhile. */
-    NOT_SENT;
-
-    public String key() {
-        return "revoke." + name().toLowerCase(Locale.ROOT);
-    }
-
-    public void add(ExecutionContext context, long count) {
-        if (count != 0) {
-            context.putLong(key(), context.getLong(key(), 0L) + count);
-        }
-    }
-
-    public long get(ExecutionContext context) {
-        return context.getLong(key(), 0L);
-    }
-
-    public static String summary(ExecutionContext context) {
-        return Arrays.stream(values())
-                .map(t -> t.name().toLowerCase(Locale.ROOT) + "=" + t.get(context))
-                .collect(Collectors.joining(" "));
-    }
+    NOT_SENT
 }

@@ -3,6 +3,7 @@ package com.clinic.tokenworker.token;
 import com.clinic.tokenworker.crypto.TokenBinding;
 import com.clinic.tokenworker.crypto.TokenField;
 import com.clinic.tokenworker.db.SqlTime;
+import com.clinic.tokenworker.engine.Claimed;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import org.springframework.jdbc.core.RowMapper;
@@ -23,7 +24,7 @@ public record LeasedToken(
         Instant expiresAt,
         long version,
         int refreshAttempts,
-        String lastError) {
+        String lastError) implements Claimed {
 
     /** The columns {@link #ROW_MAPPER} reads, for the RETURNING clause of a claim. */
     public static final String COLUMNS = "id, region, resource_owner_type, resource_owner_id, redirect_uri, "
@@ -45,6 +46,7 @@ public record LeasedToken(
             rs.getInt("refresh_attempts"),
             rs.getString("last_error"));
 
+    @Override
     public long id() {
         return lease.tokenId();
     }
@@ -55,6 +57,7 @@ public record LeasedToken(
     }
 
     /** Names the row the way logs and messages may: no token, no ciphertext. */
+    @Override
     public String describe() {
         return "token " + id() + " (" + region + " " + resourceOwnerType + "/" + resourceOwnerId + ")";
     }

@@ -1,0 +1,32 @@
+package com.clinic.tokenworker.engine;
+
+import com.clinic.tokenworker.fullscript.Region;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the loop itself must know of a step's outcome; each step's sealed outcome type extends this, and its
+ * variants override what applies to them (the record components of the same names do so on their own).
+ */
+public interface Outcome {
+
+    /** Fullscript's X-Request-Id of the call, if one was made and answered. */
+    default Optional<String> requestId() {
+        return Optional.empty();
+    }
+
+    /** Set on a 429: every worker pauses until then, not only this row. */
+    default Optional<Instant> pauseAllUntil() {
+        return Optional.empty();
+    }
+
+    /** Why, in words an operator reads (never a secret). */
+    default String reason() {
+        return "";
+    }
+
+    /** Set when Fullscript refused the client credentials of this region: its rows are held back. */
+    default Optional<Region> rejectedRegion() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,284 @@
+package com.clinic.tokenworker.engine;
+
+import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.RegionCredentialsRejected;
+import com.clinic.tokenworker.fullscript.RequestIdSuffix;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * One step execution of the continuous claim-call-record loop. It keeps TOKENWORKER_CONCURRENCY calls in flight
+ * while work is due: whenever calls end, it claims as many due rows as there are free slots (with as many budget
+ * permits), earliest deadline first, and hands each to a call thread that calls and records it. The step thread
+ * only claims and counts; it stops claiming when a claim finds nothing, the budget is spent, Fullscript asked to
+ * pause, the step's rules say so, a call failed unexpectedly, or the job is asked to stop, and it ends once the
+ * calls in flight are recorded.
+ *
+ * <p>The step commits at least every {@link #SLICE} (its LAST_UPDATED is the execution's heartbeat), so
+ * {@link #runSlice} returns CONTINUABLE while calls may still be in flight; {@link #finish} waits for those that
+ * are left when the step ends some other way.
+ */
+final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
+
+    static final String ASKED_TO_STOP = "the job was asked to stop";
+    /** Real time between two commits of the step: a heartbeat cadence, not a domain time, so not the Clock. */
+    static final Duration SLICE = Duration.ofSeconds(2);
+
+    private static final Logger log = LoggerFactory.getLogger(WorkLoop.class);
+
+    private final WorkRules<T, O, E> rules;
+    private final WorkResources resources;
+    private final StepExecution step;
+    private final OutcomeRecorder<T, O, E> recorder;
+    private final RejectedCredentials rejected;
+    private final BlockingQueue<Finished<T, O, E>> finished = new LinkedBlockingQueue<>();
+    private final Set<Long> skipped = new HashSet<>();
+    private final Set<Region> rejectedHere = EnumSet.noneOf(Region.class);
+    private Instant startedAt;
+    private int inFlight;
+    private boolean claiming = true;
+    private boolean claimedBefore;
+    private RuntimeException failure;
+    private int heldBack;
+    private String heldBackExample;
+
+    WorkLoop(WorkRules<T, O, E> rules, WorkResources resources, StepExecution step) {
+        this.rules = rules;
+        this.resources = resources;
+        this.step = step;
+        this.recorder = new OutcomeRecorder<>(rules, resources);
+        this.rejected = RejectedCredentials.of(step.getJobExecution().getExecutionContext());
+    }
+
+    RepeatStatus runSlice(StepContribution contribution, BooleanSupplier stopRequested) throws InterruptedException {
+        ExecutionContext context = step.getExecutionContext();
+        if (startedAt == null) {
+            startedAt = resources.clock().instant();
+            Optional<String> disabled = rules.disabledBecause();
+            if (disabled.isPresent()) {
+                context.putString(rules.step().contextPrefix() + ".disabled", disabled.get());
+                return RepeatStatus.FINISHED;
+            }
+            resources.ownTransaction().executeWithoutResult(tx -> rules.beforeFirstClaim(startedAt, context));
+        }
+        Counts counts = Counts.of(contribution);
+        long sliceEnds = System.nanoTime() + SLICE.toNanos();
+        while (true) {
+            if (claiming && stopRequested.getAsBoolean()) {
+                stopClaiming(ASKED_TO_STOP);
+            }
+            if (claiming) {
+                fill(counts);
+            }
+            if (inFlight == 0) {
+                if (failure != null) {
+                    throw failure;
+                }
+                return RepeatStatus.FINISHED;
+            }
+            Finished<T, O, E> next = finished.poll(Math.max(0, sliceEnds - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return RepeatStatus.CONTINUABLE;
+            }
+            for (; next != null; next = finished.poll()) {
+                take(next, counts);
+            }
+            if (System.nanoTime() >= sliceEnds) {
+                return RepeatStatus.CONTINUABLE;
+            }
+        }
+    }
+
+    /** At the end of the step, however it ended: waits for calls still in flight, then says what happened. */
+    ExitStatus finish() throws InterruptedException {
+        claiming = false;
+        Counts counts = Counts.of(step);
+        while (inFlight > 0) {
+            take(finished.take(), counts);
+        }
+        rejected.saveTo(step.getJobExecution().getExecutionContext());
+        ExecutionContext context = step.getExecutionContext();
+        String disabledKey = rules.step().contextPrefix() + ".disabled";
+        String stoppedKey = rules.step().contextPrefix() + ".stopped_because";
+        String summary = context.containsKey(disabledKey) ? "disabled: " + context.getString(disabledKey)
+                : rules.describe(TallyCounts.summary(context, rules.step()), context)
+                + (context.containsKey(stoppedKey) ? "; stopped early: " + context.getString(stoppedKey) : "");
+        if (heldBack > 0) {
+            rules.heldBack(heldBack, heldBackExample);
+        }
+        log.info("{}: {}", rules.step().stepName(), summary);
+        ExitStatus exit = step.getExitStatus().addExitDescription(summary);
+        if (!rejectedHere.isEmpty() && ExitStatus.COMPLETED.getExitCode().equals(exit.getExitCode())) {
+            exit = exit.replaceExitCode(RejectedCredentials.EXIT_CODE).addExitDescription("Fullscript rejected the client "
+                    + "credentials of region " + String.join(", ", rejectedHere.stream().map(Region::code).toList())
+                    + ": its rows were held back, the rest went on");
+        }
+        return exit;
+    }
+
+    private void fill(Counts counts) {
+        int free = resources.properties().concurrency() - inFlight;
+        if (free <= 0) {
+            return;
+        }
+        Instant now = resources.clock().instant();
+        Optional<String> reason = (claimedBefore ? rules.noMoreClaims(now, startedAt) : Optional.<String>empty())
+                .or(() -> resources.throttle().pausedUntil(now)
+                        .map(until -> "Fullscript asked to slow down (429): paused until " + until));
+        if (reason.isPresent()) {
+            stopClaiming(reason.get());
+            return;
+        }
+        int permits = rules.step().budgetShare().acquire(resources.budget(), free);
+        if (permits == 0) {
+            stopClaiming(rules.step().budgetShare().spentReason());
+            return;
+        }
+        ClaimRequest request = new ClaimRequest(resources.worker().id(), now, resources.properties().lease(),
+                permits, rejected.codes(), skipped);
+        List<T> claimed = resources.ownTransaction().execute(tx -> rules.claim(request));
+        claimedBefore = true;
+        resources.budget().giveBack(permits - claimed.size());
+        counts.read(claimed.size());
+        if (claimed.isEmpty()) {
+            // Nothing due now: the step ends once its calls are recorded, and the job runs again on schedule.
+            claiming = false;
+            return;
+        }
+        for (T row : claimed) {
+            inFlight++;
+            try {
+                resources.calls().execute(() -> finished.add(callAndRecord(row)));
+            } catch (RejectedExecutionException e) {
+                finished.add(new Finished<>(row, null, null, false, e));
+            }
+        }
+    }
+
+    /** On a call thread: one row from its call to its recorded outcome. Never throws: the step thread decides. */
+    private Finished<T, O, E> callAndRecord(T row) {
+        try {
+            O outcome = rules.call(row);
+            boolean firstRefusal = outcome.rejectedRegion()
+                    .map(region -> rejected.add(region, outcome.requestId()))
+                    .orElse(false);
+            return new Finished<>(row, outcome, recorder.record(row, outcome), firstRefusal, null);
+        } catch (Throwable e) {
+            return new Finished<>(row, null, null, false, e);
+        }
+    }
+
+    /** On the step thread: counts one finished row into the step. */
+    private void take(Finished<T, O, E> done, Counts counts) {
+        inFlight--;
+        if (done.failure() != null) {
+            log.error("{}: {} failed unexpectedly; it keeps its lease until that lapses, and the step fails once "
+                    + "the other calls are recorded", rules.step().stepName(), done.row().describe(), done.failure());
+            if (failure == null) {
+                failure = done.failure() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(done.failure());
+            }
+            claiming = false;
+            return;
+        }
+        TallyCounts.add(step.getExecutionContext(), rules.step().key(done.tally()), 1);
+        if (done.tally() == rules.step().written()) {
+            counts.written();
+        } else {
+            counts.filtered();
+        }
+        if (rules.step().notSent().contains(done.tally())) {
+            resources.budget().giveBack(1);
+            skipped.add(done.row().id());
+        }
+        if (rules.isHeldBack(done.outcome()) && heldBack++ == 0) {
+            heldBackExample = done.row().describe() + ": " + done.outcome().reason();
+        }
+        done.outcome().rejectedRegion().ifPresent(region -> refused(region, done));
+    }
+
+    private void refused(Region region, Finished<T, O, E> done) {
+        rejectedHere.add(region);
+        if (done.firstRefusal()) {
+            log.error("Fullscript rejected the client credentials of region {}: check {}CLIENT_ID and {}CLIENT_SECRET"
+                            + "{}. Its rows are held back for the rest of this execution; the other region and the "
+                            + "other steps go on, and the run ends with the credentials exit code.", region.code(),
+                    region.variablePrefix(), region.variablePrefix(), RequestIdSuffix.of(done.outcome().requestId()));
+            resources.events().publishEvent(new RegionCredentialsRejected(region, done.outcome().requestId()));
+        }
+    }
+
+    private void stopClaiming(String reason) {
+        claiming = false;
+        step.getExecutionContext().putString(rules.step().contextPrefix() + ".stopped_because", reason);
+    }
+
+    private record Finished<T, O, E>(T row, O outcome, E tally, boolean firstRefusal, Throwable failure) {
+    }
+
+    /** Where counts go: the chunk's contribution while the step runs, the step itself once it has ended. */
+    private interface Counts {
+        void read(int rows);
+
+        void written();
+
+        void filtered();
+
+        static Counts of(StepContribution contribution) {
+            return new Counts() {
+                @Override
+                public void read(int rows) {
+                    for (int i = 0; i < rows; i++) {
+                        contribution.incrementReadCount();
+                    }
+                }
+
+                @Override
+                public void written() {
+                    contribution.incrementWriteCount(1);
+                }
+
+                @Override
+                public void filtered() {
+                    contribution.incrementFilterCount(1);
+                }
+            };
+        }
+
+        static Counts of(StepExecution step) {
+            return new Counts() {
+                @Override
+                public void read(int rows) {
+                    step.setReadCount(step.getReadCount() + rows);
+                }
+
+                @Override
+                public void written() {
+                    step.setWriteCount(step.getWriteCount() + 1);
+                }
+
+                @Override
+                public void filtered() {
+                    step.setFilterCount(step.getFilterCount() + 1);
+                }
+            };
+        }
+    }
+}
