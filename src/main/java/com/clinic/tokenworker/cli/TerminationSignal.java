@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.cli;
 
+import com.clinic.tokenworker.embedded.EmbeddedDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without the final {@code halt} a JVM ended by SIGTERM exits 143 however cleanly it stopped; a Kubernetes pod
  * then looks failed.
+ *
+ * <p>The embedded development database must outlive the graceful stop, which still records outcomes in it: while
+ * this signal is installed it holds that database open through JVM shutdown ({@link EmbeddedDatabase#holdOpenOnExit});
+ * the command closes it with its session, and a forced exit stops what is left just before halting.
  */
 final class TerminationSignal implements AutoCloseable {
 
@@ -32,9 +37,11 @@ final class TerminationSignal implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicInteger exitCode = new AtomicInteger(ExitCode.FAILURE.code());
     private final Thread hook;
+    private final EmbeddedDatabase.Hold embeddedDatabaseHold;
 
     private TerminationSignal() {
         this.hook = new Thread(this::onTermination, "termination-signal");
+        this.embeddedDatabaseHold = EmbeddedDatabase.holdOpenOnExit();
     }
 
     static TerminationSignal install() {
@@ -86,7 +93,9 @@ final class TerminationSignal implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shutdownAlreadyRunning) {
             // The signal arrived just now; the hook is waiting for finished(), which the command has called.
+            return;
         }
+        embeddedDatabaseHold.close();
     }
 
     private void onTermination() {
@@ -104,6 +113,8 @@ final class TerminationSignal implements AutoCloseable {
         } catch (InterruptedException e) {
             code = ExitCode.FAILURE.code();
         }
+        // After a clean stop the command has already closed it; after a forced one, do not leave it orphaned.
+        EmbeddedDatabase.stopAllStillRunning();
         Runtime.getRuntime().halt(code);
     }
 }

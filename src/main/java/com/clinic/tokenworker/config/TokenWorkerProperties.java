@@ -54,6 +54,7 @@ public final class TokenWorkerProperties {
     private final Duration requestTimeout;
     private final Duration lease;
     private final Duration interval;
+    private final ListenMode listenMode;
     private final boolean refreshEnabled;
     private final Duration refreshMargin;
     private final RefreshPolicy refreshPolicy;
@@ -83,6 +84,8 @@ public final class TokenWorkerProperties {
                 MAX_LEASE.minus(LEASE_SAFETY.multipliedBy(2)));
         lease = r.duration(Setting.TOKENWORKER_LEASE, Duration.ofSeconds(2), MAX_LEASE);
         interval = r.duration(Setting.TOKENWORKER_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
+        listenMode = r.parse(Setting.TOKENWORKER_LISTEN, v -> ListenMode.fromValue(v).orElse(null), "auto or off",
+                "off", ListenMode.AUTO);
         refreshEnabled = r.bool(Setting.TOKENWORKER_REFRESH_ENABLED);
         refreshMargin = r.duration(Setting.TOKENWORKER_REFRESH_MARGIN, Duration.ofMinutes(1), Duration.ofMinutes(110));
         refreshPolicy = r.parse(Setting.TOKENWORKER_REFRESH_POLICY, v -> RefreshPolicy.fromValue(v).orElse(null),
@@ -278,6 +281,11 @@ public final class TokenWorkerProperties {
 
     public Duration interval() {
         return interval;
+    }
+
+    /** Whether the scheduled modes LISTEN for work (docs/notifications.md) or only poll every interval. */
+    public ListenMode listenMode() {
+        return listenMode;
     }
 
     public boolean refreshEnabled() {

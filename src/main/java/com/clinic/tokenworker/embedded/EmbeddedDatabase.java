@@ -17,16 +17,35 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The development default: a PostgreSQL started from the jar when SPRING_DATASOURCE_URL is unset, its data kept
  * in a local folder between runs and its URL printed, so a local web tier can insert codes into it.
+ *
+ * <p>Stopping it when the JVM exits: the JVM runs its shutdown hooks all at once, in no order. The library's own
+ * hook stopped the server the moment SIGTERM arrived, while the command's graceful stop was still recording its
+ * in-flight calls in it ("terminating connection due to administrator command", exit 1). So the library gets no
+ * hook: this class's single hook stops what still runs, but first waits while a command that owns shutdown holds
+ * the servers open ({@link #holdOpenOnExit()}); that command closes its server itself after its graceful stop.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
+    /** Longer than any holder's own limit (TerminationSignal ends the process after 40 s): only a backstop. */
+    private static final long HOLD_LIMIT_SECONDS = 60;
+    private static final Set<EmbeddedDatabase> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final ReentrantLock HOLD_LOCK = new ReentrantLock();
+    private static final Condition RELEASED = HOLD_LOCK.newCondition();
+    private static int holds;
+    private static boolean hookInstalled;
 
     private final EmbeddedPostgres postgres;
     private final DatabaseTarget target;
@@ -51,6 +70,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
                     .setPort(port)
                     .start();
         } catch (IllegalStateException e) {
@@ -66,6 +86,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     + "SPRING_DATASOURCE_URL to use your own PostgreSQL)", e);
         }
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory);
+        RUNNING.add(database);
+        installStopOnExit();
         database.requireOwnServer(port);
         log.warn("SPRING_DATASOURCE_URL is not set: using an embedded PostgreSQL for DEVELOPMENT only "
                 + "(data in {}, port {}). Connect a local web tier with: {} (user postgres, no password)",
@@ -134,8 +156,76 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dataDirectory;
     }
 
+    /**
+     * Keeps every embedded server running through JVM shutdown until the returned handle is closed (by the
+     * command that owns shutdown, once its graceful stop is over). A server closed meanwhile stays closed.
+     */
+    public static Hold holdOpenOnExit() {
+        HOLD_LOCK.lock();
+        try {
+            holds++;
+        } finally {
+            HOLD_LOCK.unlock();
+        }
+        return new Hold() {
+            private boolean released;
+
+            @Override
+            public void close() {
+                HOLD_LOCK.lock();
+                try {
+                    if (!released) {
+                        released = true;
+                        holds--;
+                        RELEASED.signalAll();
+                    }
+                } finally {
+                    HOLD_LOCK.unlock();
+                }
+            }
+        };
+    }
+
+    /** What {@link #holdOpenOnExit()} returns; closing it twice is harmless. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Stops every embedded server of this JVM still running: the last step before a forced exit. */
+    public static void stopAllStillRunning() {
+        for (EmbeddedDatabase database : List.copyOf(RUNNING)) {
+            database.close();
+        }
+    }
+
+    private static synchronized void installStopOnExit() {
+        if (!hookInstalled) {
+            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stopOnExit, "embedded-postgres-stop"));
+            hookInstalled = true;
+        }
+    }
+
+    private static void stopOnExit() {
+        HOLD_LOCK.lock();
+        try {
+            long nanos = TimeUnit.SECONDS.toNanos(HOLD_LIMIT_SECONDS);
+            while (holds > 0 && nanos > 0) {
+                nanos = RELEASED.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            HOLD_LOCK.unlock();
+        }
+        stopAllStillRunning();
+    }
+
     @Override
     public void close() {
+        if (!RUNNING.remove(this)) {
+            return;
+        }
         try {
             postgres.close();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package com.clinic.tokenworker.schedule;
 
 import java.time.Duration;
+import java.util.Date;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
@@ -60,6 +61,35 @@ public class MaintenanceSchedule {
                 throw new IllegalStateException("cannot register the Quartz schedule of tokenMaintenanceJob", e);
             }
         });
+    }
+
+    /**
+     * Moves the shared trigger to now (then every interval from there), so the job fires at once on whichever
+     * node acquires it; while an execution runs anywhere in the cluster the trigger stays blocked and fires right
+     * after it ({@link TokenMaintenanceQuartzJob} is {@code @DisallowConcurrentExecution}). A trigger already due
+     * is left alone: it fires as soon as it can, and that run sees everything committed before it claims, so many
+     * wake-ups during one run make one more run, not one each.
+     *
+     * @return false when the trigger was due already (or is missing: {@link #register} puts it back at start)
+     */
+    public boolean fireNow(Scheduler scheduler, Duration interval) {
+        return Boolean.TRUE.equals(transaction.execute(tx -> {
+            try {
+                Trigger existing = scheduler.getTrigger(TRIGGER_KEY);
+                if (existing == null || isDue(existing)) {
+                    return false;
+                }
+                scheduler.rescheduleJob(TRIGGER_KEY, trigger(interval));
+                return true;
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("cannot move the Quartz trigger of tokenMaintenanceJob to now", e);
+            }
+        }));
+    }
+
+    private static boolean isDue(Trigger trigger) {
+        Date next = trigger.getNextFireTime();
+        return next != null && !next.after(new Date());
     }
 
     private void registerInTransaction(Scheduler scheduler, Duration interval) throws SchedulerException {

@@ -14,8 +14,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * This process as a node of the Quartz cluster that fires {@code tokenMaintenanceJob} ({@code daemon} and
- * {@code run --window}). {@link #start()} registers the shared schedule and starts taking triggers; {@link #stop()}
- * is the graceful stop that SIGTERM and the end of a window both use:
+ * {@code run --window}). {@link #start()} registers the shared schedule, starts taking triggers, listens for new
+ * work ({@link WorkListener}: a notification fires the shared trigger at once) and recovers dead executions
+ * every {@link RecoverySweep#EVERY}; {@link #stop()} is the graceful stop that SIGTERM and the end of a window both
+ * use, after it stops listening and sweeping:
  * <ol>
  *   <li>standby: this node takes no new trigger, and releases one it had acquired ahead of its fire time, so
  *       another node can fire it;</li>
@@ -41,15 +43,20 @@ public class ScheduledWorker {
     private final ExecutionStopper stopper;
     private final TokenWorkerProperties properties;
     private final Clock clock;
+    private final WorkListener listener;
+    private final RecoverySweep recoverySweep;
 
     public ScheduledWorker(Scheduler scheduler, MaintenanceSchedule schedule, LocalLaunches launches,
-                           ExecutionStopper stopper, TokenWorkerProperties properties, Clock clock) {
+                           ExecutionStopper stopper, TokenWorkerProperties properties, Clock clock,
+                           WorkListener listener, RecoverySweep recoverySweep) {
         this.scheduler = scheduler;
         this.schedule = schedule;
         this.launches = launches;
         this.stopper = stopper;
         this.properties = properties;
         this.clock = clock;
+        this.listener = listener;
+        this.recoverySweep = recoverySweep;
     }
 
     public void start() {
@@ -61,11 +68,22 @@ public class ScheduledWorker {
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot start the Quartz scheduler", e);
         }
+        listener.start(this::fireNow);
+        recoverySweep.start();
+    }
+
+    /** What a notification does: the shared trigger fires now (after the running execution, if there is one). */
+    void fireNow() {
+        if (schedule.fireNow(scheduler, properties.interval())) {
+            log.debug("woken by a notification: tokenMaintenanceJob fires now");
+        }
     }
 
     /** The graceful stop; returns once this node runs nothing and its scheduler is shut down. */
     public LocalLaunches.Tally stop() throws InterruptedException {
         Instant began = clock.instant();
+        listener.stop();
+        recoverySweep.stop();
         try {
             scheduler.standby();
         } catch (SchedulerException e) {

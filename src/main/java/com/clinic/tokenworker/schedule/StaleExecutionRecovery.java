@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
@@ -16,14 +18,21 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Marks FAILED the executions of {@code tokenMaintenanceJob} that a killed process left running. The rule: an
- * execution still STARTING, STARTED or STOPPING whose last heartbeat is older than TOKENWORKER_MAX_RUN_DURATION is
- * dead. The heartbeat is the latest LAST_UPDATED of the execution and its steps: a step commits after every pass,
- * and a pass never outlasts a lease (which TOKENWORKER_MAX_RUN_DURATION must exceed), so a live execution, however
- * long it runs, always has a fresher one.
+ * Marks FAILED the executions of {@code tokenMaintenanceJob} that a killed process left running (STARTING, STARTED
+ * or STOPPING). Which ones are dead:
+ * <ul>
+ *   <li>launched by a process that holds a {@link LivenessLock} (its id carries the mark): dead as soon as that
+ *       lock is free, since PostgreSQL frees it only when the process's session ends; alive while it is held,
+ *       however slow the execution;</li>
+ *   <li>launched by a process without one (a version before the lock): dead when its last heartbeat is older than
+ *       TOKENWORKER_MAX_RUN_DURATION. The heartbeat is the latest LAST_UPDATED of the execution and its steps: a
+ *       step commits after every pass, and a pass never outlasts a lease (which TOKENWORKER_MAX_RUN_DURATION must
+ *       exceed).</li>
+ * </ul>
  *
  * <p>Recovery only tidies the job tables (the execution no longer looks stuck to {@code status} or an operator);
  * nothing waits for it. The dead process's claimed codes come back on their own when their lease lapses.
@@ -35,13 +44,15 @@ public class StaleExecutionRecovery {
 
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
+    private final JdbcClient jdbc;
     private final TokenWorkerProperties properties;
     private final Clock clock;
 
-    public StaleExecutionRecovery(JobRepository jobRepository, JobOperator jobOperator,
+    public StaleExecutionRecovery(JobRepository jobRepository, JobOperator jobOperator, JdbcClient jdbc,
                                   TokenWorkerProperties properties, Clock clock) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
+        this.jdbc = jdbc;
         this.properties = properties;
         this.clock = clock;
     }
@@ -57,20 +68,41 @@ public class StaleExecutionRecovery {
             if (execution == null || !execution.isRunning()) {
                 continue;
             }
-            Instant heartbeat = Heartbeat.of(execution);
-            if (!heartbeat.plus(limit).isBefore(now)) {
-                continue;
-            }
-            if (recover(execution, heartbeat, limit)) {
+            Optional<String> death = causeOfDeath(execution, now, limit);
+            if (death.isPresent() && recover(execution, death.get())) {
                 recovered.add(execution.getId());
             }
         }
         return recovered;
     }
 
-    private boolean recover(JobExecution execution, Instant heartbeat, Duration limit) {
-        String rule = "recovered as dead: " + execution.getStatus() + " with no heartbeat since " + heartbeat
-                + ", longer than TOKENWORKER_MAX_RUN_DURATION (" + limit + ")";
+    private Optional<String> causeOfDeath(JobExecution execution, Instant now, Duration limit) {
+        String launchedBy = execution.getJobParameters().getString(TokenMaintenanceLauncher.LAUNCHED_BY);
+        OptionalLong lock = WorkerIdentity.livenessLockKeyOf(launchedBy);
+        if (lock.isPresent()) {
+            return isFree(lock.getAsLong())
+                    ? Optional.of("recovered as dead: " + execution.getStatus() + " but its process is gone (the "
+                            + "session holding its liveness lock has ended)")
+                    : Optional.empty();
+        }
+        Instant heartbeat = Heartbeat.of(execution);
+        if (!heartbeat.plus(limit).isBefore(now)) {
+            return Optional.empty();
+        }
+        return Optional.of("recovered as dead: " + execution.getStatus() + " with no heartbeat since " + heartbeat
+                + ", longer than TOKENWORKER_MAX_RUN_DURATION (" + limit + ")");
+    }
+
+    /**
+     * A transaction-level try: it conflicts with the owner's session-level lock, and whatever it took is released
+     * when this statement's transaction ends, so a live owner retaking its lock at that moment waits a millisecond.
+     */
+    private boolean isFree(long key) {
+        return Boolean.TRUE.equals(jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)").param("key", key)
+                .query(Boolean.class).single());
+    }
+
+    private boolean recover(JobExecution execution, String rule) {
         log.warn("job execution {} of {} (launched by {}) {}; marking it FAILED", execution.getId(),
                 execution.getJobInstance().getJobName(),
                 execution.getJobParameters().getString(TokenMaintenanceLauncher.LAUNCHED_BY), rule);

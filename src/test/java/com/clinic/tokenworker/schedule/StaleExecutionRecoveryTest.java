@@ -13,6 +13,9 @@ import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -36,7 +39,10 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The stale-execution rule against real job tables: heartbeat older than TOKENWORKER_MAX_RUN_DURATION = dead. */
+/**
+ * The stale-execution rules against real job tables: a launcher's liveness lock free = dead, held = alive; without
+ * a lock (an older worker), heartbeat older than TOKENWORKER_MAX_RUN_DURATION = dead.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class StaleExecutionRecoveryTest {
 
@@ -125,6 +131,34 @@ class StaleExecutionRecoveryTest {
     }
 
     @Test
+    void recoverWhenTheLaunchingProcessStillHoldsItsLivenessLockThenEvenALongSilentExecutionIsLeftAlone()
+            throws SQLException {
+        String launcher = "slow-pod/1/a" + WorkerIdentity.LIVENESS_MARK;
+        long id;
+        try (Connection session = sessionHoldingLivenessLockOf(launcher)) {
+            id = givenExecution(BatchStatus.STARTED, ago(Duration.ofHours(2)), ago(Duration.ofHours(1)), launcher);
+
+            assertThat(recovery.recoverStaleExecutions()).doesNotContain(id);
+            assertThat(jobRow(id)).containsEntry("status", "STARTED");
+        }
+        // The session ended (the process died): now it is dead, without waiting for anything.
+        assertThat(recovery.recoverStaleExecutions()).containsExactly(id);
+    }
+
+    @Test
+    void recoverWhenTheLaunchingProcessLivenessLockIsFreeThenFailedAtOnceHoweverFreshItsHeartbeat(
+            CapturedOutput output) {
+        long id = givenExecution(BatchStatus.STARTED, ago(Duration.ofSeconds(3)), ago(Duration.ofSeconds(1)),
+                "killed-pod/1/b" + WorkerIdentity.LIVENESS_MARK);
+
+        assertThat(recovery.recoverStaleExecutions()).containsExactly(id);
+
+        assertThat(jobRow(id)).containsEntry("status", "FAILED");
+        assertThat((String) jobRow(id).get("exit_message")).contains("its process is gone");
+        assertThat(output).contains("job execution " + id + " of tokenMaintenanceJob (launched by killed-pod/1/b");
+    }
+
+    @Test
     void configurationWhenMaxRunDurationDoesNotExceedTheLeaseThenRejected() {
         Map<String, String> env = new HashMap<>(FullscriptFixture.environmentFor(fullscript));
         env.put("TOKENWORKER_LEASE", "PT45S");
@@ -145,9 +179,24 @@ class StaleExecutionRecoveryTest {
      * to the given heartbeats (Batch writes them as local date-times of the JVM zone, so they are written so here).
      */
     private static long givenExecution(BatchStatus status, Instant jobHeartbeat, Instant stepHeartbeat) {
+        return givenExecution(status, jobHeartbeat, stepHeartbeat, "dead-pod/1/x");
+    }
+
+    /** A session of another process that holds the liveness lock of {@code launcher}, as LivenessLock does. */
+    private static Connection sessionHoldingLivenessLockOf(String launcher) throws SQLException {
+        Connection session = worker.bean(SessionConnections.class).open("test liveness");
+        try (PreparedStatement lock = session.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            lock.setLong(1, new WorkerIdentity(launcher).livenessLockKey());
+            lock.execute();
+        }
+        return session;
+    }
+
+    private static long givenExecution(BatchStatus status, Instant jobHeartbeat, Instant stepHeartbeat,
+                                       String launchedBy) {
         JobParameters parameters = new JobParametersBuilder()
                 .addString(TokenMaintenanceLauncher.FIRE_TIME, jobHeartbeat.toString())
-                .addString(TokenMaintenanceLauncher.LAUNCHED_BY, "dead-pod/1/x")
+                .addString(TokenMaintenanceLauncher.LAUNCHED_BY, launchedBy)
                 .addLong(TokenMaintenanceLauncher.LAUNCH_NUMBER, launches.incrementAndGet())
                 .toJobParameters();
         JobInstance instance = jobRepository.createJobInstance(TokenMaintenanceJobConfiguration.JOB_NAME, parameters);

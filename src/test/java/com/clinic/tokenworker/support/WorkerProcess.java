@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +34,20 @@ public final class WorkerProcess implements AutoCloseable {
     /** Starts {@code Main} with exactly {@code environment} (plus PATH/HOME/LANG/TMPDIR) and the database. */
     public static WorkerProcess start(String name, DatabaseTarget database, Map<String, String> environment,
                                       String... args) {
+        return start(name, Optional.of(database), environment, args);
+    }
+
+    /**
+     * Starts {@code Main} without SPRING_DATASOURCE_URL, so it runs its own embedded development database (give it
+     * TOKENWORKER_EMBEDDED_DATA_DIR and TOKENWORKER_EMBEDDED_PORT in {@code environment}).
+     */
+    public static WorkerProcess startOnEmbeddedDatabase(String name, Map<String, String> environment,
+                                                        String... args) {
+        return start(name, Optional.empty(), environment, args);
+    }
+
+    private static WorkerProcess start(String name, Optional<DatabaseTarget> target, Map<String, String> environment,
+                                       String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -49,13 +64,15 @@ public final class WorkerProcess implements AutoCloseable {
             }
         });
         env.putAll(environment);
-        env.put("SPRING_DATASOURCE_URL", database.url());
-        if (database.username() != null) {
-            env.put("SPRING_DATASOURCE_USERNAME", database.username());
-        }
-        if (database.password() != null) {
-            env.put("SPRING_DATASOURCE_PASSWORD", database.password());
-        }
+        target.ifPresent(database -> {
+            env.put("SPRING_DATASOURCE_URL", database.url());
+            if (database.username() != null) {
+                env.put("SPRING_DATASOURCE_USERNAME", database.username());
+            }
+            if (database.password() != null) {
+                env.put("SPRING_DATASOURCE_PASSWORD", database.password());
+            }
+        });
         try {
             Path directory = Files.createDirectories(Path.of("target", "worker-processes"));
             Path log = directory.resolve(name + "-" + System.nanoTime() + ".log");
