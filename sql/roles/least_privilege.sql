@@ -76,8 +76,11 @@ GRANT SELECT (id, region, redirect_uri, app_user_ref, received_at, status, last_
     ON oauth_pending_code TO tokenworker_monitor;
 GRANT SELECT (id, region, resource_owner_type, resource_owner_id, app_user_ref, scope, token_type, issued_at,
               expires_at, status, refresh_due_at, last_used_at, version, refresh_attempts, next_refresh_at,
-              lease_owner, lease_until, last_error, created_at, updated_at)
+              lease_owner, lease_until, last_error, created_at, updated_at, encryption_key_id)
     ON oauth_token TO tokenworker_monitor;
+-- V11_1: what the worker learnt about its credentials and which key ids it holds (no secret in either), which
+-- status reads to name refused regions and undecryptable tokens.
+GRANT SELECT ON oauth_credential_check, tokenworker_encryption_keys TO tokenworker_monitor;
 GRANT SELECT ON batch_job_instance, batch_job_execution, batch_job_execution_params, batch_step_execution,
                 tokenworker_throttle
     TO tokenworker_monitor;

@@ -3,6 +3,7 @@ package com.clinic.tokenworker.cli;
 import com.clinic.tokenworker.config.InvalidConfigurationException;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.ServerRoot;
 import com.clinic.tokenworker.job.TokenMaintenanceLauncher;
 import com.clinic.tokenworker.schedule.ExecutionStopper;
 import com.clinic.tokenworker.schedule.StaleExecutionRecovery;
@@ -138,7 +139,7 @@ public class RunCommand implements Callable<Integer> {
     static void announceRegions(TokenWorkerProperties properties) {
         for (Region region : Region.values()) {
             properties.credentials(region).ifPresentOrElse(
-                    c -> log.info("region {} enabled: {} ({})", region.code(), c.baseUrl(), properties.environment()),
+                    c -> log.info("region {} enabled: {} ({})", region.code(), ServerRoot.printable(c.baseUrl()), properties.environment()),
                     () -> log.warn("region {} disabled: {}CLIENT_ID and {}CLIENT_SECRET are not set; its codes will "
                             + "be marked FAILED", region.code(), region.variablePrefix(), region.variablePrefix()));
         }

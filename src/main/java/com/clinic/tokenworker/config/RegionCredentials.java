@@ -1,6 +1,7 @@
 package com.clinic.tokenworker.config;
 
 import com.clinic.tokenworker.fullscript.Region;
+import com.clinic.tokenworker.fullscript.ServerRoot;
 import java.net.URI;
 
 /** An enabled region: the app credentials and the server root. {@link #toString()} never shows the secret. */
@@ -9,6 +10,6 @@ public record RegionCredentials(Region region, String clientId, String clientSec
     @Override
     public String toString() {
         return "RegionCredentials[region=" + region + ", clientId=" + clientId + ", clientSecret=<redacted>, baseUrl="
-                + baseUrl + "]";
+                + ServerRoot.printable(baseUrl) + "]";
     }
 }

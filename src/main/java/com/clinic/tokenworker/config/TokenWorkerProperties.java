@@ -62,6 +62,7 @@ public final class TokenWorkerProperties {
     private final Duration maxRunDuration;
     private final Duration statusMaxSilence;
     private final Duration historyRetention;
+    private final Duration credentialCheckInterval;
     private final Path embeddedDataDir;
     private final int embeddedPort;
 
@@ -98,6 +99,8 @@ public final class TokenWorkerProperties {
                 : r.duration(Setting.TOKENWORKER_STATUS_MAX_SILENCE, Duration.ofSeconds(3), Duration.ofDays(1),
                         "PT3M");
         historyRetention = r.duration(Setting.TOKENWORKER_HISTORY_RETENTION, Duration.ofDays(1), Duration.ofDays(3650));
+        credentialCheckInterval = r.duration(Setting.TOKENWORKER_CREDENTIAL_CHECK_INTERVAL, Duration.ofMinutes(1),
+                Duration.ofDays(1));
         // Logback reads this variable itself (logback.xml); it is checked here so a typo is named, not ignored.
         r.parse(Setting.TOKENWORKER_LOG_LEVEL,
                 v -> v.trim().toUpperCase(Locale.ROOT).matches("ERROR|WARN|INFO|DEBUG|TRACE") ? v : null,
@@ -316,6 +319,11 @@ public final class TokenWorkerProperties {
     /** Finished history older than this is purged by the job's last step (history.PurgeHistoryTasklet). */
     public Duration historyRetention() {
         return historyRetention;
+    }
+
+    /** How often the job's first step verifies each region's credentials (credentials.VerifyCredentialsTasklet). */
+    public Duration credentialCheckInterval() {
+        return credentialCheckInterval;
     }
 
     public Path embeddedDataDir() {

@@ -12,13 +12,17 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * Encrypts tokens with AES-256-GCM. Stored value: {@code 0x01 | nonce (12 bytes) | ciphertext | tag (16 bytes)};
- * the key id goes in its own column, the row identity is the associated data ({@link TokenBinding}). New values
- * always use the current key; previous keys only decrypt, so keys rotate without rewriting rows at once.
+ * Encrypts tokens with AES-256-GCM. Stored value: {@code version | nonce (12 bytes) | ciphertext | tag (16 bytes)};
+ * the key id goes in its own column, the row identity is the associated data ({@link TokenBinding}), encoded as
+ * the version byte says (docs/ciphertext.md). New values always use the current key and format 2; previous keys
+ * and format 1 only decrypt, so keys and formats change without rewriting rows at once.
  */
 public final class TokenCipher {
 
-    static final byte FORMAT_VERSION = 1;
+    /** Length-prefixed associated data; what every new value is written with. */
+    static final byte FORMAT_VERSION = 2;
+    /** '|'-joined associated data: rows written before format 2, still read. */
+    static final byte LEGACY_FORMAT_VERSION = 1;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -34,6 +38,11 @@ public final class TokenCipher {
 
     public String currentKeyId() {
         return current.id();
+    }
+
+    /** Every key id this cipher can decrypt: the current key's first, then the previous keys'. */
+    public List<String> keyIds() {
+        return List.copyOf(byId.keySet());
     }
 
     public byte[] encrypt(String plaintext, TokenBinding binding) {
@@ -57,13 +66,16 @@ public final class TokenCipher {
             throw new TokenDecryptionException("no configured key has id " + keyId
                     + "; add the old key to TOKEN_ENCRYPTION_PREVIOUS_KEYS");
         }
-        if (stored == null || stored.length < 1 + NONCE_BYTES + TAG_BITS / 8 || stored[0] != FORMAT_VERSION) {
+        if (stored == null || stored.length < 1 + NONCE_BYTES + TAG_BITS / 8
+                || (stored[0] != FORMAT_VERSION && stored[0] != LEGACY_FORMAT_VERSION)) {
             throw new TokenDecryptionException("ciphertext of " + binding.field().label() + " has an unknown format");
         }
+        byte[] associatedData = stored[0] == FORMAT_VERSION
+                ? binding.associatedData() : binding.legacyAssociatedData();
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, stored, 1, NONCE_BYTES));
-            cipher.updateAAD(binding.associatedData());
+            cipher.updateAAD(associatedData);
             byte[] plain = cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {

@@ -52,7 +52,7 @@ public class FullscriptClient {
         body.put("client_secret", credentials.clientSecret());
         body.put("code", code);
         body.put("redirect_uri", redirectUri);
-        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN, Optional.empty());
+        return post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/token"), body, Expect.TOKEN, Optional.empty());
     }
 
     /** @param owner the user the row names: a refresh answer that leaves resource_owner out is still usable */
@@ -66,7 +66,7 @@ public class FullscriptClient {
         if (redirectUri != null) {
             body.put("redirect_uri", redirectUri);
         }
-        return post(credentials.baseUrl().resolve("/api/oauth/token"), body, Expect.TOKEN, Optional.of(owner));
+        return post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/token"), body, Expect.TOKEN, Optional.of(owner));
     }
 
     public TokenEndpointResult revoke(RegionCredentials credentials, String token) {
@@ -74,7 +74,7 @@ public class FullscriptClient {
         body.put("client_id", credentials.clientId());
         body.put("client_secret", credentials.clientSecret());
         body.put("token", token);
-        return post(credentials.baseUrl().resolve("/api/oauth/revoke"), body, Expect.REVOCATION, Optional.empty());
+        return post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/revoke"), body, Expect.REVOCATION, Optional.empty());
     }
 
     private enum Expect { TOKEN, REVOCATION }
@@ -143,6 +143,11 @@ public class FullscriptClient {
                     .map(FullscriptClient::shortDescription)
                     .orElse("");
             return new TokenEndpointResult.Rejected(status, oauthError.get(), description, requestId);
+        }
+        Optional<PermanentRefusal> refusal = PermanentRefusal.of(status);
+        if (refusal.isPresent()) {
+            return new TokenEndpointResult.Rejected(status, refusal.get().error(), refusal.get().description(),
+                    requestId);
         }
         return new TokenEndpointResult.Unavailable("HTTP " + status, requestId);
     }

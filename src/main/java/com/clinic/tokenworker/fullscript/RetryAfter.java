@@ -13,6 +13,12 @@ final class RetryAfter {
     /** A server asking for more than this is capped: a code cannot wait longer than its own lifetime. */
     static final Duration MAX = Duration.ofMinutes(10);
 
+    /**
+     * "0" or a date already past would let every pass hit the 429 again at once, each spending a permit, until the
+     * budget is gone: a pause is never shorter than this.
+     */
+    static final Duration MIN = Duration.ofSeconds(5);
+
     private RetryAfter() {
     }
 
@@ -28,6 +34,6 @@ final class RetryAfter {
             } catch (DateTimeParseException e) {
                 return Optional.empty();
             }
-        }).map(d -> d.compareTo(MAX) > 0 ? MAX : d);
+        }).map(d -> d.compareTo(MAX) > 0 ? MAX : d.compareTo(MIN) < 0 ? MIN : d);
     }
 }

@@ -52,11 +52,12 @@ public class TokenMaintenanceJobConfiguration {
      * history.HistoryStepConfiguration (purgeHistory last: tidying never delays the work that has deadlines).
      */
     @Bean
-    Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step exchangeCodes,
+    Job tokenMaintenanceJob(JobRepository jobRepository, ExecutionSummaryListener summary, Step verifyCredentials,
+                            Step exchangeCodes,
                             Step flagExpiringTokens, Step refreshTokens, Step revokeTokens, Step purgeHistory) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(summary)
-                .start(exchangeCodes)
+                .start(verifyCredentials).next(exchangeCodes)
                 .next(flagExpiringTokens)
                 .next(refreshTokens)
                 .next(revokeTokens)

@@ -10,5 +10,12 @@ public enum AttentionRule {
      */
     NO_RECENT_COMPLETED_RUN,
     /** An execution has not ended and has written nothing for longer than TOKENWORKER_MAX_RUN_DURATION. */
-    STUCK_EXECUTION
+    STUCK_EXECUTION,
+    /** Fullscript refused a region's client credentials at the latest check or call: nothing works there. */
+    CREDENTIALS_REJECTED,
+    /**
+     * Tokens the worker must refresh or revoke are sealed with a key id the latest worker did not hold: they are
+     * held back until TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_PREVIOUS_KEYS gives that key back.
+     */
+    UNDECRYPTABLE_TOKENS
 }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The attention rules, one method each, applied to figures already read; the order is the order printed. */
 public final class HealthRules {
@@ -12,13 +14,41 @@ public final class HealthRules {
     private HealthRules() {
     }
 
-    public static List<Finding> evaluate(CodesReport codes, RunsReport runs, StatusThresholds thresholds,
-                                         Instant now) {
+    public static List<Finding> evaluate(CodesReport codes, RunsReport runs, CredentialsReport credentials,
+                                         StatusThresholds thresholds, Instant now) {
         List<Finding> findings = new ArrayList<>();
         codeExpired(codes).ifPresent(findings::add);
         noRecentCompletedRun(runs, thresholds, now).ifPresent(findings::add);
         findings.addAll(stuckExecutions(runs, thresholds));
+        findings.addAll(credentialsRejected(credentials));
+        findings.addAll(undecryptableTokens(credentials));
         return findings;
+    }
+
+    private static List<Finding> credentialsRejected(CredentialsReport credentials) {
+        return credentials.refusedRegions().stream()
+                .map(r -> {
+                    String prefix = "FULLSCRIPT_" + r.region().toUpperCase(Locale.ROOT) + "_";
+                    return new Finding(AttentionRule.CREDENTIALS_REJECTED, "region " + r.region() + ": "
+                            + r.detail() + " at " + Durations.instant(r.checkedAt())
+                            + (r.requestId() == null ? "" : " (X-Request-Id " + r.requestId() + ")")
+                            + "; nothing is exchanged, refreshed or revoked there until " + prefix + "CLIENT_ID and "
+                            + prefix + "CLIENT_SECRET are fixed (sandbox and production apps differ)");
+                })
+                .toList();
+    }
+
+    private static List<Finding> undecryptableTokens(CredentialsReport credentials) {
+        return credentials.undecryptable().stream()
+                .map(u -> new Finding(AttentionRule.UNDECRYPTABLE_TOKENS, u.tokens() + " token(s) to refresh or "
+                        + "revoke are sealed with key id " + (u.keyId() == null ? "(none)" : u.keyId())
+                        + ", which the worker " + u.recordedBy() + " did not hold at " + Durations.instant(u.recordedAt())
+                        + " (it holds " + String.join(", ", u.workerKeyIds()) + "): token id(s) "
+                        + u.tokenIds().stream().map(String::valueOf).collect(Collectors.joining(", "))
+                        + (u.tokens() > u.tokenIds().size() ? ", ..." : "")
+                        + "; they are held back until that key is in TOKEN_ENCRYPTION_KEY or "
+                        + "TOKEN_ENCRYPTION_PREVIOUS_KEYS"))
+                .toList();
     }
 
     private static Optional<Finding> codeExpired(CodesReport codes) {

@@ -47,7 +47,8 @@ public final class StatusCheck {
             Instant now = clock.instant();
             CodesReport codes = reader.codes(now);
             RunsReport runs = new JobHistoryReader(jdbc, batchTime).runs(now, executions, thresholds);
-            return StatusReport.of(now, HealthRules.evaluate(codes, runs, thresholds, now), codes,
+            CredentialsReport credentials = new CredentialsReader(jdbc).read();
+            return StatusReport.of(now, HealthRules.evaluate(codes, runs, credentials, thresholds, now), codes,
                     reader.tokens(now), reader.throttle(now), runs);
         });
     }

@@ -66,7 +66,8 @@ class ExchangeClusterTest {
             for (Future<List<JobExecution>> run : runs) {
                 for (JobExecution execution : run.get()) {
                     assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-                    exchangedByJobs += execution.getStepExecutions().iterator().next().getWriteCount();
+                    exchangedByJobs += execution.getStepExecutions().stream()
+                            .filter(s -> s.getStepName().equals("exchangeCodes")).findFirst().orElseThrow().getWriteCount();
                 }
             }
 

@@ -17,6 +17,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** How each kind of answer is classified, with canned responses (the stateful behaviour is the fake's job). */
 class FullscriptClientTest {
@@ -24,6 +26,7 @@ class FullscriptClientTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     private HttpServer server;
     private volatile Canned canned;
+    private volatile String lastPath;
     private FullscriptClient client;
     private RegionCredentials credentials;
 
@@ -34,6 +37,7 @@ class FullscriptClientTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
+            lastPath = exchange.getRequestURI().getRawPath();
             exchange.getRequestBody().readAllBytes();
             byte[] body = canned.body().getBytes(StandardCharsets.UTF_8);
             canned.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
@@ -179,5 +183,66 @@ class FullscriptClientTest {
         assertThat(unreachable.exchangeCode(credentials, "the-code", "https://x/cb"))
                 .isInstanceOfSatisfying(TokenEndpointResult.Unavailable.class,
                         u -> assertThat(u.reason()).startsWith("connection failed"));
+    }
+
+    @ParameterizedTest(name = "HTTP {0} -> {1}")
+    @CsvSource({
+            "413, payload_too_large",
+            "414, uri_too_long",
+            "415, unsupported_media_type",
+            "422, unprocessable_content",
+            "431, request_header_fields_too_large"})
+    void classifyWhenTheServerRefusesThePayloadItselfThenRejectedAtOnceWithAReadableReason(int status,
+                                                                                          String error) {
+        TokenEndpointResult result = answer(status, "<html>" + status + "</html>", Map.of());
+
+        assertThat(result).isInstanceOfSatisfying(TokenEndpointResult.Rejected.class, r -> {
+            assertThat(r.status()).isEqualTo(status);
+            assertThat(r.error()).isEqualTo(error);
+            assertThat(r.description()).contains("refused");
+            assertThat(r.requestId()).contains("req-123");
+        });
+    }
+
+    @ParameterizedTest(name = "HTTP {0} stays transient")
+    @CsvSource({"400", "403", "404", "405", "408", "409", "410", "451"})
+    void classifyWhenAFourHundredCouldComeFromAWrongRootThenTransient(int status) {
+        assertThat(answer(status, "{\"status\":" + status + "}", Map.of()))
+                .isInstanceOfSatisfying(TokenEndpointResult.Unavailable.class,
+                        u -> assertThat(u.reason()).isEqualTo("HTTP " + status));
+    }
+
+    @ParameterizedTest(name = "Retry-After: {0}")
+    @CsvSource({"0", "1", "'Thu, 01 Jan 2026 00:00:00 GMT'", "'Wed, 31 Dec 2025 23:00:00 GMT'"})
+    void classifyWhenRetryAfterIsZeroOrPastThenThePauseIsAtLeastTheFloor(String header) {
+        assertThat(answer(429, "", Map.of("Retry-After", header)))
+                .isEqualTo(new TokenEndpointResult.RateLimited(Optional.of(RetryAfter.MIN), Optional.of("req-123")));
+        assertThat(RetryAfter.MIN).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest(name = "root {0}")
+    @CsvSource({"'', /api/oauth/token", "/, /api/oauth/token", "/fullscript, /fullscript/api/oauth/token",
+            "/fullscript/, /fullscript/api/oauth/token", "/a/b, /a/b/api/oauth/token"})
+    void exchangeWhenTheRootHasAPathThenThePathIsKept(String rootPath, String expectedPath) {
+        RegionCredentials withPath = new RegionCredentials(Region.US, "id", "secret",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + rootPath));
+        canned = new Canned(400, "{\"error\":\"invalid_grant\"}", Map.of());
+
+        client.exchangeCode(withPath, "the-code", "https://x/cb");
+
+        assertThat(lastPath).isEqualTo(expectedPath);
+    }
+
+    @Test
+    void revokeWhenTheRootHasAPathAndUserInfoThenThePathIsKeptAndTheUserInfoNeverShown() {
+        URI root = URI.create("http://admin:hunter2@127.0.0.1:" + server.getAddress().getPort() + "/gw");
+        canned = new Canned(200, "{}", Map.of());
+
+        client.revoke(new RegionCredentials(Region.US, "id", "secret", root), "t");
+
+        assertThat(lastPath).isEqualTo("/gw/api/oauth/revoke");
+        assertThat(ServerRoot.printable(root)).isEqualTo("http://127.0.0.1:" + server.getAddress().getPort() + "/gw")
+                .doesNotContain("hunter2");
+        assertThat(new RegionCredentials(Region.US, "id", "secret", root).toString()).doesNotContain("hunter2");
     }
 }

@@ -120,8 +120,8 @@ class FlagExpiringTokensStepTest {
     @Test
     void flagWhenRefreshIsDisabledThenTokensStayDueAndNoRefreshIsEverSent() {
         List<Long> ids = authorizeAll(worker, fullscript, List.of("prac-ext-1", "prac-ext-2", "prac-ext-3"));
-        String refresh = refreshTokenOf(worker, ids.get(0));
-        long requestsBefore = fullscript.tokenRequestCount();
+        // Every refresh token, not the request count: verifyCredentials may send its hourly check meanwhile.
+        List<String> refreshTokens = ids.stream().map(id -> refreshTokenOf(worker, id)).toList();
         clock.advance(LIFETIME.minus(MARGIN));
 
         JobExecution flagged = worker.runOnce();
@@ -131,8 +131,7 @@ class FlagExpiringTokensStepTest {
         assertThat(step(flagged, "flagExpiringTokens").getWriteCount()).isEqualTo(3);
         assertThat(ids).allSatisfy(id -> assertThat(tokenRow(jdbc, id)).containsEntry("status", "REFRESH_DUE")
                 .containsEntry("lease_owner", null));
-        assertThat(fullscript.tokenRequestCount()).isEqualTo(requestsBefore);
-        assertThat(fullscript.timesRefreshTokenSent(refresh)).isZero();
+        assertThat(refreshTokens).allSatisfy(refresh -> assertThat(fullscript.timesRefreshTokenSent(refresh)).isZero());
         assertThat(expired.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(step(expired, "refreshTokens").getReadCount()).isZero();
         assertThat(step(expired, "refreshTokens").getExitStatus().getExitDescription())
