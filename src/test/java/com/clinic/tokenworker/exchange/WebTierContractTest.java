@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
+import com.clinic.tokenworker.support.Documentation;
 import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
@@ -13,15 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The statements the README gives the web tier work against the real schema. */
+/** The statements the README gives the web tier work against the real schema, and its rules about columns hold. */
 class WebTierContractTest {
 
-    private static final String README_INSERT = """
-            INSERT INTO oauth_pending_code (code, region, redirect_uri, app_user_ref)
-            VALUES (:code, 'us', 'https://clinic.example/oauth/fullscript/callback', :user)
-            ON CONFLICT (code) WHERE code IS NOT NULL DO NOTHING
-            RETURNING id
-            """;
+    private static final String README_INSERT = Documentation.labelledSql(List.of(Documentation.README))
+            .get("web tier: insert a code");
 
     @Test
     void insertWhenTheWebTierRetriesTheSameCodeThenOneRowAndTheRetryIsANoOp() {
@@ -31,8 +28,10 @@ class WebTierContractTest {
                      FullscriptFixture.environmentFor(fullscript), clock)) {
             JdbcClient jdbc = worker.jdbc();
 
-            List<Long> first = jdbc.sql(README_INSERT).param("code", "abc").param("user", "u1").query(Long.class).list();
-            List<Long> retry = jdbc.sql(README_INSERT).param("code", "abc").param("user", "u1").query(Long.class).list();
+            List<Long> first = jdbc.sql(README_INSERT).param("code", "abc").param("app_user_ref", "u1")
+                    .query(Long.class).list();
+            List<Long> retry = jdbc.sql(README_INSERT).param("code", "abc").param("app_user_ref", "u1")
+                    .query(Long.class).list();
 
             assertThat(first).hasSize(1);
             assertThat(retry).isEmpty();
@@ -55,6 +54,23 @@ class WebTierContractTest {
                     + "VALUES (NULL, 'https://x')").update()).hasMessageContaining("code_ck");
             assertThatThrownBy(() -> jdbc.sql("INSERT INTO oauth_pending_code (code) VALUES ('y')").update())
                     .hasMessageContaining("redirect_uri");
+        }
+    }
+
+    @Test
+    void insertWhenTheRegionIsUpperCaseThenTheCodeIsExchangedOnTheUsServer() {
+        SettableClock clock = SettableClock.startingAt("2026-08-01T00:00:00Z");
+        try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
+             TestWorker worker = TestWorker.start(TestDatabase.freshDatabase(),
+                     FullscriptFixture.environmentFor(fullscript), clock)) {
+            long id = FullscriptFixture.insertCode(worker.jdbc(), fullscript.mintCode(FullscriptFixture.REDIRECT_URI,
+                    "Practitioner", "prac-upper"), " US ", clock.instant());
+
+            worker.runOnce();
+
+            assertThat(FullscriptFixture.codeRow(worker.jdbc(), id)).containsEntry("status", "EXCHANGED");
+            assertThat(worker.jdbc().sql("SELECT region FROM oauth_token").query(String.class).single())
+                    .isEqualTo("us");
         }
     }
 }
