@@ -63,6 +63,14 @@ class ReadmeTest {
                 .isLessThanOrEqualTo(README_MAX_WORDS);
     }
 
+    /** A new reader sees how to try it and how to run it before scrolling. */
+    @Test
+    void readmeWhenOpenedThenDemoAndRunAreTheFirstCommandsOnTheFirstScreen() {
+        String firstScreen = String.join("\n", Documentation.read(README).lines().limit(40).toList());
+
+        assertThat(jarCommands(firstScreen)).startsWith(List.of("demo"), List.of("run"));
+    }
+
     @Test
     void commandsWhenShownInAnyPageThenTheyAreRealSubcommandsWithRealOptions() {
         CommandLine root = commandLine();
