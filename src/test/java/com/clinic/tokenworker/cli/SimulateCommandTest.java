@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.clinic.tokenworker.crypto.EncryptionKey;
+import com.clinic.tokenworker.support.Documentation;
 import com.clinic.tokenworker.support.FreePort;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.DatabaseTarget;
@@ -13,9 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -103,7 +106,7 @@ class SimulateCommandTest {
         assertThatRefused(base);
     }
 
-    /** The README's local end-to-end run: simulate, mint with curl, insert as the web tier, run the worker. */
+    /** The web tier guide's local end-to-end run: simulate, mint with curl, insert as the web tier, run the worker. */
     @Test
     void simulateWhenTheWorkerRunsAgainstItThenTheInsertedCodeIsExchanged(CapturedOutput output) throws Exception {
         String base = simulate(output);
@@ -119,12 +122,7 @@ class SimulateCommandTest {
         String code = JSON.readTree(post(base + "/simulator/codes", "").body()).get("code").stringValue();
         JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(database.url(), database.username(),
                 database.password()));
-        jdbc.sql("""
-                        INSERT INTO oauth_pending_code (code, region, redirect_uri)
-                        VALUES (:code, 'us', 'http://localhost:8080/oauth/fullscript/callback')
-                        ON CONFLICT DO NOTHING""")
-                .param("code", code)
-                .update();
+        jdbc.sql(documentedInsert()).param("code", code).update();
 
         int exit = Main.execute(env, Clock.systemUTC(), "run");
 
@@ -155,6 +153,18 @@ class SimulateCommandTest {
             assertThat(output.getErr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
                     .contains("--port").doesNotContain("\tat ");
         }
+    }
+
+    /** The insert of the web tier guide's end-to-end run, its shell variable as a parameter. */
+    private static String documentedInsert() {
+        Path guide = Documentation.DOCS.resolve("web-tier.md");
+        List<String> inserts = Documentation.blocks(Documentation.read(guide), "bash").stream()
+                .flatMap(String::lines).filter(l -> l.contains("-c \"INSERT INTO oauth_pending_code")).toList();
+        assertThat(inserts).as("the psql insert of %s", guide).hasSize(1);
+        String line = inserts.get(0);
+        String sql = line.substring(line.indexOf("-c \"") + 4, line.lastIndexOf('"'));
+        assertThat(sql).contains("'$CODE'");
+        return sql.replace("'$CODE'", ":code");
     }
 
     private HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
+import com.clinic.tokenworker.support.Documentation;
 import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
@@ -13,15 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The statements the README gives the web tier work against the real schema. */
+/** The statements the README gives the web tier work against the real schema, and its rules about columns hold. */
 class WebTierContractTest {
 
-    private static final String README_INSERT = """
-            INSERT INTO oauth_pending_code (code, region, redirect_uri, app_user_ref)
-            VALUES (:code, 'us', 'https://clinic.example/oauth/fullscript/callback', :user)
-            ON CONFLICT (code) WHERE code IS NOT NULL DO NOTHING
-            RETURNING id
-            """;
+    private static final String README_INSERT = Documentation.labelledSql(List.of(Documentation.README))
+            .get("web tier: insert a code");
 
     @Test
     void insertWhenTheWebTierRetriesTheSameCodeThenOneRowAndTheRetryIsANoOp() {
@@ -31,8 +28,10 @@ class WebTierContractTest {
                      FullscriptFixture.environmentFor(fullscript), clock)) {
             JdbcClient jdbc = worker.jdbc();
 
-            List<Long> first = jdbc.sql(README_INSERT).param("code", "abc").param("user", "u1").query(Long.class).list();
-            List<Long> retry = jdbc.sql(README_INSERT).param("code", "abc").param("user", "u1").query(Long.class).list();
+            List<Long> first = jdbc.sql(README_INSERT).param("code", "abc").param("app_user_ref", "u1")
+                    .query(Long.class).list();
+            List<Long> retry = jdbc.sql(README_INSERT).param("code", "abc").param("app_user_ref", "u1")
+                    .query(Long.class).list();
 
             assertThat(first).hasSize(1);
             assertThat(retry).isEmpty();

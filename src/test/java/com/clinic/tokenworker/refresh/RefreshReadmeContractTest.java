@@ -19,38 +19,35 @@ import com.clinic.tokenworker.fullscript.TokenEndpointResult;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
+import com.clinic.tokenworker.support.Documentation;
 import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Runs every SQL statement and command of the README's "Token expiry and refresh" section, in the order an
- * external pipeline and an operator would, against a real worker: the documented contract is the one the code
+ * Runs every SQL statement and command of docs/refresh-pipeline.md, and the runbook's token queries, in the order
+ * an external pipeline and an operator would, against a real worker: the documented contract is the one the code
  * keeps. The statements use the database's now(), so this test runs on the system clock.
  */
 class RefreshReadmeContractTest {
 
     private static final String JAR = "java -jar target/fullscript-token-worker.jar ";
 
-    private final Map<String, String> statements = readmeStatements();
+    private final Map<String, String> statements = documentedStatements();
     private final Set<String> executed = new LinkedHashSet<>();
     private JdbcClient jdbc;
 
@@ -150,8 +147,7 @@ class RefreshReadmeContractTest {
                         .contains("flagExpiringTokens", "refreshTokens", "revokeTokens");
             }
         }
-        assertThat(executed).as("every statement of the section is exercised").containsExactlyInAnyOrderElementsOf(
-                statements.keySet());
+        assertThat(executed).as("every statement of " + PAGE + " is exercised").containsAll(pageLabels());
     }
 
     private static TokenGrant externalRefresh(TestWorker worker, Map<String, Object> claim) {
@@ -195,35 +191,28 @@ class RefreshReadmeContractTest {
         return rows.stream().filter(r -> r.get("id").equals(id)).findFirst().orElseThrow();
     }
 
-    private static String section() {
-        try {
-            String readme = Files.readString(Path.of("README.md"));
-            int start = readme.indexOf("<!-- section:refresh -->");
-            int end = readme.indexOf("<!-- /section:refresh -->");
-            assertThat(start).isNotNegative();
-            return readme.substring(start, end);
-        } catch (IOException e) {
-            throw new IllegalStateException("README.md must be readable from the project directory", e);
-        }
+    private static final Path PAGE = Documentation.DOCS.resolve("refresh-pipeline.md");
+
+    /**
+     * The labelled SQL of this page and of those it sends its readers to (the operator's queries are in the runbook,
+     * the application's in the README and the web tier's guide); every block of this page must carry a label.
+     */
+    private static Map<String, String> documentedStatements() {
+        assertThat(Documentation.sqlBlocks(PAGE)).as("SQL blocks of " + PAGE).isNotEmpty()
+                .allSatisfy(sql -> assertThat(Documentation.label(sql)).as("every SQL block of %s starts with a "
+                        + "'-- label' line", PAGE).isNotNull());
+        return Documentation.labelledSql(List.of(Documentation.README, PAGE, Documentation.DOCS.resolve("runbook.md"),
+                Documentation.DOCS.resolve("web-tier.md")));
     }
 
-    /** Each ```sql block, keyed by its first line: a {@code -- label} comment. */
-    private static Map<String, String> readmeStatements() {
-        Map<String, String> statements = new LinkedHashMap<>();
-        Matcher block = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL).matcher(section());
-        while (block.find()) {
-            String sql = block.group(1).trim();
-            assertThat(sql).as("every SQL block of the section starts with a '-- label' line").startsWith("-- ");
-            String label = sql.lines().findFirst().orElseThrow().substring(3).trim();
-            statements.put(label, sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql);
-        }
-        assertThat(statements).isNotEmpty();
-        return statements;
+    private static Set<String> pageLabels() {
+        return Documentation.sqlBlocks(PAGE).stream().map(Documentation::label)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     private static String[] readmeCommand() {
-        List<String> commands = section().lines().filter(l -> l.startsWith(JAR)).toList();
-        assertThat(commands).as("the section's commands").hasSize(1);
+        List<String> commands = Documentation.read(PAGE).lines().filter(l -> l.startsWith(JAR)).toList();
+        assertThat(commands).as("the commands of " + PAGE).hasSize(1);
         return Arrays.stream(commands.get(0).substring(JAR.length()).trim().split("\\s+")).toArray(String[]::new);
     }
 }

@@ -11,6 +11,7 @@ import com.clinic.tokenworker.cli.ExitCode;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
 import com.clinic.tokenworker.support.CommandLineRun;
+import com.clinic.tokenworker.support.Documentation;
 import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
@@ -29,7 +30,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -177,8 +180,9 @@ class LeastPrivilegeRolesTest {
         URI jdbc = URI.create(urlWithoutUser().substring("jdbc:".length()));
         String libpqUrl = "postgresql://" + admin.username() + "@" + jdbc.getHost() + ":" + jdbc.getPort()
                 + jdbc.getPath();
-        ProcessBuilder psql = new ProcessBuilder("psql", libpqUrl, "-v", "ON_ERROR_STOP=1", "-f", SCRIPT.toString())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of("psql", libpqUrl));
+        command.addAll(documentedPsqlArguments());
+        ProcessBuilder psql = new ProcessBuilder(command).redirectErrorStream(true);
         if (admin.password() != null) {
             psql.environment().put("PGPASSWORD", admin.password());
         }
@@ -188,6 +192,17 @@ class LeastPrivilegeRolesTest {
 
         assertThat(process.waitFor()).as(output).isZero();
         assertThat(output).doesNotContain("ERROR");
+    }
+
+    /** The runbook's psql command for the script, after its connection URL (which names another server). */
+    private static List<String> documentedPsqlArguments() {
+        Path runbook = Documentation.DOCS.resolve("runbook.md");
+        List<String> lines = Documentation.blocks(Documentation.read(runbook), "bash").stream()
+                .flatMap(String::lines).filter(l -> l.startsWith("psql ") && l.contains(SCRIPT.toString())).toList();
+        assertThat(lines).as("the psql command for %s in %s", SCRIPT, runbook).hasSize(1);
+        List<String> words = List.of(lines.get(0).split("\\s+"));
+        assertThat(words.get(1)).as("psql's first argument is the connection URL").startsWith("\"postgresql://");
+        return words.subList(2, words.size());
     }
 
     private static boolean onPath(String program) {

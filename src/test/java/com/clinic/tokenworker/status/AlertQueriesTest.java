@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The alert queries exactly as the README documents them: silent on a healthy worker, each one firing on the
- * state it is meant to catch.
+ * The alert queries exactly as the runbook (docs/runbook.md) documents them: silent on a healthy worker, each one
+ * firing on the state it is meant to catch, with the thresholds the shipped manifests use.
  */
 class AlertQueriesTest {
 
@@ -69,7 +69,19 @@ class AlertQueriesTest {
     }
 
     @Test
-    void alertsThenTheReadmeDocumentsTheSixOfTheIssue() {
+    void noCompletedRunAlertWhenComparedWithTheShippedConfigMapThenSameSilence() throws IOException {
+        Matcher threshold = Pattern.compile("seconds_since_completed_run > (\\d+)")
+                .matcher(alerts.get("no-completed-run"));
+        Matcher configured = Pattern.compile("TOKENWORKER_STATUS_MAX_SILENCE: \"([^\"]+)\"")
+                .matcher(Files.readString(Path.of("k8s/base/configmap.yaml")));
+
+        assertThat(threshold.find()).as("the alert's threshold in seconds").isTrue();
+        assertThat(configured.find()).as("TOKENWORKER_STATUS_MAX_SILENCE in the ConfigMap").isTrue();
+        assertThat(Long.parseLong(threshold.group(1))).isEqualTo(Duration.parse(configured.group(1)).toSeconds());
+    }
+
+    @Test
+    void alertsThenTheRunbookDocumentsTheSixOfTheIssue() {
         assertThat(alerts).containsOnlyKeys("code-expired", "code-near-deadline", "reauth-required-growth",
                 "no-completed-run", "stuck-execution", "refresh-failing");
     }
@@ -108,11 +120,9 @@ class AlertQueriesTest {
     }
 
     private static Map<String, String> documentedAlerts() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        String section = readme.substring(readme.indexOf("<!-- section:monitoring -->"),
-                readme.indexOf("<!-- /section:monitoring -->"));
+        String runbook = Files.readString(Path.of("docs/runbook.md"));
         Map<String, String> alerts = new LinkedHashMap<>();
-        Matcher matcher = ALERT.matcher(section);
+        Matcher matcher = ALERT.matcher(runbook);
         while (matcher.find()) {
             alerts.put(matcher.group(2), matcher.group(1));
         }
