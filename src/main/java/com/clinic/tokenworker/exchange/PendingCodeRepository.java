@@ -126,6 +126,25 @@ public class PendingCodeRepository {
                 .param("requestId", requestId.orElse(null)), claimed);
     }
 
+    /**
+     * FAILED with what was lost, under any claim: the grant our call received used the code, so whatever another
+     * worker recorded since (a refused resend) says less than this.
+     */
+    public boolean failLostGrant(ClaimedCode claimed, String reason, Optional<String> requestId, Instant now) {
+        return jdbc.sql("""
+                        UPDATE oauth_pending_code
+                        SET status = 'FAILED', code = NULL, finished_at = COALESCE(finished_at, :now),
+                            last_error = :reason, last_request_id = COALESCE(:requestId, last_request_id),
+                            lease_owner = NULL, lease_until = NULL
+                        WHERE id = :id AND status <> 'EXCHANGED'
+                        """)
+                .param("now", SqlTime.of(now))
+                .param("reason", reason)
+                .param("requestId", requestId.orElse(null))
+                .param("id", claimed.id())
+                .update() == 1;
+    }
+
     /** Back to PENDING until {@code at}, keeping the attempt count (the call was made). */
     public boolean retryLater(ClaimedCode claimed, Instant at, String reason, Optional<String> requestId) {
         return updateUnderClaim(jdbc.sql("""
