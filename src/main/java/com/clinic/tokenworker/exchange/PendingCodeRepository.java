@@ -38,6 +38,11 @@ public class PendingCodeRepository {
                             lease_until = NULL,
                             last_error = CASE WHEN attempts = 0
                                 THEN 'not exchanged before its 10-minute deadline (no attempt was made)'
+                                WHEN starts_with(COALESCE(last_error, ''), :outcomeUnknown)
+                                THEN :outcomeUnknown || ': the last of ' || attempts || ' attempt(s) got no answer '
+                                     || 'in time, so Fullscript may have used the code, and its 10-minute deadline '
+                                     || 'passed before another attempt: the user must authorize again; last error: '
+                                     || last_error
                                 ELSE 'not exchanged before its 10-minute deadline after ' || attempts
                                      || ' attempt(s); last error: ' || COALESCE(last_error, 'none') END
                         WHERE status IN ('PENDING', 'EXCHANGING')
@@ -45,6 +50,7 @@ public class PendingCodeRepository {
                           AND (status = 'PENDING' OR lease_until <= :now)
                         """.formatted(CODE_LIFETIME))
                 .param("now", SqlTime.of(now))
+                .param("outcomeUnknown", CodeExchanger.OUTCOME_UNKNOWN)
                 .update();
     }
 
