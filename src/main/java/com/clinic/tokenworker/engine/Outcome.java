@@ -25,6 +25,14 @@ public interface Outcome {
         return "";
     }
 
+    /**
+     * True when the outcome carries tokens Fullscript granted that exist nowhere else: their write is tried again
+     * while the database is away, for as long as the lease lasts.
+     */
+    default boolean holdsGrant() {
+        return false;
+    }
+
     /** Set when Fullscript refused the client credentials of this region: its rows are held back. */
     default Optional<Region> rejectedRegion() {
         return Optional.empty();

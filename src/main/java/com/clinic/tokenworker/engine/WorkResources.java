@@ -12,7 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * What the loop draws on, the same for every step: the shared request budget and 429 pause, the
  * TOKENWORKER_CONCURRENCY call threads, a transaction of its own for claims and outcomes, the settings, this
- * process's identity for leases, the clock, and the events other parts listen to.
+ * process's identity for leases, the clock, the events other parts listen to, and how to wait before storing a
+ * granted token again.
  */
 public record WorkResources(
         RequestBudget budget,
@@ -22,5 +23,6 @@ public record WorkResources(
         TokenWorkerProperties properties,
         WorkerIdentity worker,
         Clock clock,
-        ApplicationEventPublisher events) {
+        ApplicationEventPublisher events,
+        Sleeper sleeper) {
 }

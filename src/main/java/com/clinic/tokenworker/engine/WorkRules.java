@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.engine;
 
+import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,10 +44,18 @@ public interface WorkRules<T extends Claimed, O extends Outcome, E extends Enum<
 
     /**
      * What to record instead when {@code outcome} could not be written at all: a granted token the database
-     * would not take must still end the row truthfully. Empty: the failure fails the step.
+     * would not take (it refused it, or stayed away until the lease ended) must still end the row truthfully.
+     * Empty: the failure fails the step.
+     *
+     * @param lost what was lost, for the row and the log: row, region, resource owner, request id (never a token)
      */
-    default Optional<O> whenUnstorable(T row, O outcome, RuntimeException failure) {
+    default Optional<O> whenUnstorable(T row, O outcome, RuntimeException failure, String lost) {
         return Optional.empty();
+    }
+
+    /** Names the grant an outcome carries, for a log line about losing it: resource owner, request id. */
+    default String describeGrant(T row, O outcome) {
+        return row.describe() + RequestIdSuffix.of(outcome.requestId());
     }
 
     /** The exit description of the step from its tally summary (a step may add figures of its own). */

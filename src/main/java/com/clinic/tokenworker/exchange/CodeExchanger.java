@@ -9,6 +9,7 @@ import com.clinic.tokenworker.fullscript.TokenEndpointResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +22,14 @@ public class CodeExchanger {
 
     /** Without a Retry-After header, a 429 pauses every worker this long. */
     static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(30);
+    /**
+     * Starts the reason of a call that got no answer in time: it may have reached Fullscript and used the code,
+     * so a later reason must not say the code was simply not exchanged (PendingCodeRepository reads it).
+     */
+    public static final String OUTCOME_UNKNOWN = "outcome unknown";
+    /** How FullscriptClient says a call got no (complete) answer within the request timeout. */
+    private static final List<String> TIMED_OUT = List.of("no complete response within",
+            "timed out after");
 
     private final FullscriptClient client;
     private final TokenWorkerProperties properties;
@@ -83,8 +92,10 @@ public class CodeExchanger {
                     limited.requestId(), Optional.of(pause), Optional.of(now.plus(pause)));
         }
         if (result instanceof TokenEndpointResult.Unavailable unavailable) {
-            return retryOrExpire(claimed, now, unavailable.reason(), unavailable.requestId(), Optional.empty(),
-                    Optional.empty());
+            String reason = TIMED_OUT.stream().anyMatch(unavailable.reason()::startsWith)
+                    ? OUTCOME_UNKNOWN + " (Fullscript may have used the code): " + unavailable.reason()
+                    : unavailable.reason();
+            return retryOrExpire(claimed, now, reason, unavailable.requestId(), Optional.empty(), Optional.empty());
         }
         throw new IllegalStateException("the token endpoint answered like the revoke endpoint");
     }
@@ -93,8 +104,12 @@ public class CodeExchanger {
                                           Optional<Duration> requestedDelay, Optional<Instant> pauseAll) {
         return RetryPolicy.nextAttempt(now, claimed.attempts(), claimed.deadline(), requestedDelay)
                 .<ExchangeOutcome>map(at -> new ExchangeOutcome.RetryLater(at, reason, requestId, pauseAll))
-                .orElseGet(() -> new ExchangeOutcome.Expired("deadline passed after " + claimed.attempts()
-                        + " attempt(s); last error: " + reason + RequestIdSuffix.of(requestId)));
+                .orElseGet(() -> new ExchangeOutcome.Expired(reason.startsWith(OUTCOME_UNKNOWN)
+                        ? OUTCOME_UNKNOWN + ": attempt " + claimed.attempts() + " got no answer in time, so "
+                        + "Fullscript may have used the code, and its deadline passed before another attempt: the user"
+                        + " must authorize again; last error: " + reason + RequestIdSuffix.of(requestId)
+                        : "deadline passed after " + claimed.attempts() + " attempt(s); last error: " + reason
+                        + RequestIdSuffix.of(requestId)));
     }
 
     /**

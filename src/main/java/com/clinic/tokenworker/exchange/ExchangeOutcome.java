@@ -11,6 +11,17 @@ public sealed interface ExchangeOutcome extends Outcome {
 
     /** Fullscript granted a token: store it, mark the code EXCHANGED. */
     record Exchanged(Region region, TokenGrant grant, Optional<String> requestId) implements ExchangeOutcome {
+        @Override
+        public boolean holdsGrant() {
+            return true;
+        }
+    }
+
+    /**
+     * Final: Fullscript granted a token the database did not store (it refused it, or was away until the lease
+     * ended). Recorded whoever holds the row by then: the reason says exactly what was lost.
+     */
+    record GrantLost(String reason, Optional<String> requestId) implements ExchangeOutcome {
     }
 
     /** Final failure: the code is unusable or the row is bad. */

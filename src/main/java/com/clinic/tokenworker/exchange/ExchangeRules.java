@@ -80,14 +80,22 @@ public class ExchangeRules implements WorkRules<ClaimedCode, ExchangeOutcome, Ex
      */
     @Override
     public Optional<ExchangeOutcome> whenUnstorable(ClaimedCode claimed, ExchangeOutcome outcome,
-                                                    RuntimeException failure) {
+                                                    RuntimeException failure, String lost) {
         if (!(outcome instanceof ExchangeOutcome.Exchanged exchanged)) {
             return Optional.empty();
         }
         String reason = "Fullscript granted a token, but it could not be stored (" + failure.getClass().getSimpleName()
-                + "): the user must authorize again" + RequestIdSuffix.of(exchanged.requestId());
+                + "): the user must authorize again. Lost: " + lost;
         log.error("code row {}: {}", claimed.id(), reason);
-        return Optional.of(new ExchangeOutcome.Failed(reason, exchanged.requestId()));
+        return Optional.of(new ExchangeOutcome.GrantLost(reason, exchanged.requestId()));
+    }
+
+    @Override
+    public String describeGrant(ClaimedCode claimed, ExchangeOutcome outcome) {
+        String owner = outcome instanceof ExchangeOutcome.Exchanged exchanged
+                ? ", resource owner " + exchanged.grant().resourceOwnerType() + "/" + exchanged.grant().resourceOwnerId()
+                : "";
+        return claimed.describe() + owner + RequestIdSuffix.of(outcome.requestId());
     }
 
     @Override
@@ -100,6 +108,9 @@ public class ExchangeRules implements WorkRules<ClaimedCode, ExchangeOutcome, Ex
             long tokenId = tokens.saveExchangedGrant(exchanged.region(), exchanged.grant(), claimed.appUserRef(),
                     claimed.redirectUri(), now);
             return codes.markExchanged(claimed, tokenId, exchanged.requestId(), now);
+        }
+        if (outcome instanceof ExchangeOutcome.GrantLost lost) {
+            return codes.failLostGrant(claimed, lost.reason(), lost.requestId(), now);
         }
         if (outcome instanceof ExchangeOutcome.Failed failed) {
             return codes.finish(claimed, CodeStatus.FAILED, failed.reason(), failed.requestId(), now);

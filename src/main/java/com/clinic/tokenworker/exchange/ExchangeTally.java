@@ -13,7 +13,7 @@ public enum ExchangeTally {
         if (outcome instanceof ExchangeOutcome.Exchanged) {
             return EXCHANGED;
         }
-        if (outcome instanceof ExchangeOutcome.Failed) {
+        if (outcome instanceof ExchangeOutcome.Failed || outcome instanceof ExchangeOutcome.GrantLost) {
             return FAILED;
         }
         if (outcome instanceof ExchangeOutcome.Expired) {

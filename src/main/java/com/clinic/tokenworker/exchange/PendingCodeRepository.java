@@ -38,6 +38,11 @@ public class PendingCodeRepository {
                             lease_until = NULL,
                             last_error = CASE WHEN attempts = 0
                                 THEN 'not exchanged before its 10-minute deadline (no attempt was made)'
+                                WHEN starts_with(COALESCE(last_error, ''), :outcomeUnknown)
+                                THEN :outcomeUnknown || ': the last of ' || attempts || ' attempt(s) got no answer '
+                                     || 'in time, so Fullscript may have used the code, and its 10-minute deadline '
+                                     || 'passed before another attempt: the user must authorize again; last error: '
+                                     || last_error
                                 ELSE 'not exchanged before its 10-minute deadline after ' || attempts
                                      || ' attempt(s); last error: ' || COALESCE(last_error, 'none') END
                         WHERE status IN ('PENDING', 'EXCHANGING')
@@ -45,6 +50,7 @@ public class PendingCodeRepository {
                           AND (status = 'PENDING' OR lease_until <= :now)
                         """.formatted(CODE_LIFETIME))
                 .param("now", SqlTime.of(now))
+                .param("outcomeUnknown", CodeExchanger.OUTCOME_UNKNOWN)
                 .update();
     }
 
@@ -124,6 +130,25 @@ public class PendingCodeRepository {
                 .param("now", SqlTime.of(now))
                 .param("reason", reason)
                 .param("requestId", requestId.orElse(null)), claimed);
+    }
+
+    /**
+     * FAILED with what was lost, under any claim: the grant our call received used the code, so whatever another
+     * worker recorded since (a refused resend) says less than this.
+     */
+    public boolean failLostGrant(ClaimedCode claimed, String reason, Optional<String> requestId, Instant now) {
+        return jdbc.sql("""
+                        UPDATE oauth_pending_code
+                        SET status = 'FAILED', code = NULL, finished_at = COALESCE(finished_at, :now),
+                            last_error = :reason, last_request_id = COALESCE(:requestId, last_request_id),
+                            lease_owner = NULL, lease_until = NULL
+                        WHERE id = :id AND status <> 'EXCHANGED'
+                        """)
+                .param("now", SqlTime.of(now))
+                .param("reason", reason)
+                .param("requestId", requestId.orElse(null))
+                .param("id", claimed.id())
+                .update() == 1;
     }
 
     /** Back to PENDING until {@code at}, keeping the attempt count (the call was made). */

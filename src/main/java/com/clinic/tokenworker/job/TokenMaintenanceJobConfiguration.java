@@ -3,6 +3,7 @@ package com.clinic.tokenworker.job;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.engine.Sleeper;
 import com.clinic.tokenworker.engine.WorkLoopTasklet;
 import com.clinic.tokenworker.engine.WorkResources;
 import com.clinic.tokenworker.exchange.ClaimedCode;
@@ -32,8 +33,15 @@ public class TokenMaintenanceJobConfiguration {
     @Bean
     WorkResources workResources(RequestBudget budget, ThrottleGate throttle, ExecutorService fullscriptCalls,
                                 TransactionTemplate ownTransaction, TokenWorkerProperties properties,
-                                WorkerIdentity worker, Clock clock, ApplicationEventPublisher events) {
-        return new WorkResources(budget, throttle, fullscriptCalls, ownTransaction, properties, worker, clock, events);
+                                WorkerIdentity worker, Clock clock, ApplicationEventPublisher events,
+                                Sleeper sleeper) {
+        return new WorkResources(budget, throttle, fullscriptCalls, ownTransaction, properties, worker, clock, events,
+                sleeper);
+    }
+
+    @Bean
+    Sleeper sleeper() {
+        return Sleeper.THREAD;
     }
 
     @Bean

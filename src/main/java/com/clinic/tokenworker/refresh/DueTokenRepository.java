@@ -95,6 +95,26 @@ public class DueTokenRepository {
                 .update() == 1;
     }
 
+    /**
+     * REAUTH_REQUIRED with what was lost, guarded by the version alone (the lease may have ended while the
+     * database was away): a newer token stored since, or a status the application set, is left as it is.
+     */
+    public boolean recordLostGrant(LeasedToken token, String reason, Optional<String> requestId, Instant now) {
+        return jdbc.sql("""
+                        UPDATE oauth_token
+                        SET status = 'REAUTH_REQUIRED', last_error = :reason,
+                            last_request_id = COALESCE(:requestId, last_request_id), next_refresh_at = NULL,
+                            lease_owner = NULL, lease_until = NULL, updated_at = :now
+                        WHERE id = :id AND version = :version AND status IN ('REFRESH_DUE', 'REAUTH_REQUIRED')
+                        """)
+                .param("reason", reason)
+                .param("requestId", requestId.orElse(null))
+                .param("now", SqlTime.of(now))
+                .param("id", token.id())
+                .param("version", token.version())
+                .update() == 1;
+    }
+
     /** Final for the worker: only a new authorization (an exchange for the same user) makes the row ACTIVE again. */
     public boolean requireReauthorization(LeasedToken token, String reason, Optional<String> requestId,
                                           Instant now) {

@@ -16,6 +16,11 @@ public sealed interface RefreshOutcome extends Outcome {
     record Refreshed(TokenGrant grant, String refreshTokenToStore, Optional<String> requestId)
             implements RefreshOutcome {
 
+        @Override
+        public boolean holdsGrant() {
+            return true;
+        }
+
         public boolean rotated() {
             return grant.refreshToken().isPresent();
         }
@@ -32,6 +37,13 @@ public sealed interface RefreshOutcome extends Outcome {
      */
     record ReauthRequired(String reason, boolean afterLostResponse, Optional<String> requestId)
             implements RefreshOutcome {
+    }
+
+    /**
+     * Final: Fullscript issued a pair the database did not store (it refused it, or was away until the lease
+     * ended); the old refresh token is dead, so the user must authorize again. The reason says what was lost.
+     */
+    record GrantLost(String reason, Optional<String> requestId) implements RefreshOutcome {
     }
 
     /**

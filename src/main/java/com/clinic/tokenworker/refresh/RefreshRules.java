@@ -91,15 +91,14 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
      */
     @Override
     public Optional<RefreshOutcome> whenUnstorable(LeasedToken token, RefreshOutcome outcome,
-                                                   RuntimeException failure) {
+                                                   RuntimeException failure, String lost) {
         if (!(outcome instanceof RefreshOutcome.Refreshed refreshed)) {
             return Optional.empty();
         }
         String reason = "refreshed at Fullscript, but the new tokens could not be stored ("
-                + failure.getClass().getSimpleName() + "): the user must authorize again"
-                + RequestIdSuffix.of(refreshed.requestId());
+                + failure.getClass().getSimpleName() + "): the user must authorize again. Lost: " + lost;
         log.error("{}: {}", token.describe(), reason);
-        return Optional.of(new RefreshOutcome.ReauthRequired(reason, false, refreshed.requestId()));
+        return Optional.of(new RefreshOutcome.GrantLost(reason, refreshed.requestId()));
     }
 
     @Override
@@ -124,6 +123,10 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
             log.warn("{} was refreshed, but a newer token had been stored meanwhile (version {} is gone): the newer "
                     + "one was kept and this pair discarded", token.describe(), token.version());
             return RefreshTally.SUPERSEDED;
+        }
+        if (outcome instanceof RefreshOutcome.GrantLost lost) {
+            return tokens.recordLostGrant(token, lost.reason(), lost.requestId(), now) ? RefreshTally.REAUTH_REQUIRED
+                    : RefreshTally.SUPERSEDED;
         }
         if (outcome instanceof RefreshOutcome.ReauthRequired reauth) {
             return requireReauthorization(token, reauth, now);

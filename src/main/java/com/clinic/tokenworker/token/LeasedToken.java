@@ -51,6 +51,11 @@ public record LeasedToken(
         return lease.tokenId();
     }
 
+    @Override
+    public Instant leaseUntil() {
+        return lease.until();
+    }
+
     /** The associated data the row's ciphertexts were sealed with (the natural key, see {@link TokenBinding}). */
     public TokenBinding binding(TokenField field) {
         return new TokenBinding(region, resourceOwnerType, resourceOwnerId, field);

@@ -252,6 +252,23 @@ class ExchangeCodesStepTest {
     }
 
     @Test
+    void exchangeWhenTheLastCallTimedOutThenTheExpiredReasonSaysTheOutcomeIsUnknown() {
+        String code = fullscript.mintCode(REDIRECT_URI);
+        fullscript.faultForCode(code, new Fault.Slow(Duration.ofSeconds(4)), 1);
+        long id = insertCode(jdbc, code, "us", clock.instant());
+
+        worker.runOnce();
+        clock.advance(Duration.ofMinutes(11));
+        worker.runOnce();
+
+        Map<String, Object> row = codeRow(jdbc, id);
+        assertThat(row).containsEntry("status", "EXPIRED");
+        assertThat((String) row.get("last_error")).startsWith("outcome unknown")
+                .contains("may have used the code").contains("PT2S").doesNotContain("not exchanged");
+        assertThat(fullscript.timesCodeSent(code)).isEqualTo(1);
+    }
+
+    @Test
     void exchangeWhenRowIsForADisabledRegionThenFailedAndTheJobGoesOn() {
         // An unknown region no longer reaches the worker: V11 refuses it at the insert (CodeIntakeRulesTest).
         String good = fullscript.mintCode(REDIRECT_URI);
