@@ -73,7 +73,7 @@ public class MaintenanceSchedule {
      * @return false when the trigger was due already (or is missing: {@link #register} puts it back at start)
      */
     public boolean fireNow(Scheduler scheduler, Duration interval) {
-        return Boolean.TRUE.equals(transaction.execute(tx -> {
+        boolean moved = Boolean.TRUE.equals(transaction.execute(tx -> {
             try {
                 Trigger existing = scheduler.getTrigger(TRIGGER_KEY);
                 if (existing == null || isDue(existing)) {
@@ -85,6 +85,23 @@ public class MaintenanceSchedule {
                 throw new IllegalStateException("cannot move the Quartz trigger of tokenMaintenanceJob to now", e);
             }
         }));
+        wakeSchedulerThread(scheduler);
+        return moved;
+    }
+
+    /**
+     * Quartz wakes this node's scheduler thread inside {@code rescheduleJob}, before the transaction above commits:
+     * the thread looks, still finds the old trigger, and sleeps for its idle wait (up to 5 s, measured). Resuming a
+     * trigger that is not paused changes nothing but wakes the thread again, now that the move is visible.
+     */
+    private void wakeSchedulerThread(Scheduler scheduler) {
+        transaction.executeWithoutResult(tx -> {
+            try {
+                scheduler.resumeTrigger(TRIGGER_KEY);
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("cannot wake the Quartz scheduler thread", e);
+            }
+        });
     }
 
     private static boolean isDue(Trigger trigger) {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,11 +25,16 @@ public class SessionConnections {
     private final String username;
     private final String password;
 
+    @Autowired
     public SessionConnections(DataSource dataSource) {
-        HikariDataSource pool = unwrap(dataSource);
-        this.url = pool.getJdbcUrl();
-        this.username = pool.getUsername();
-        this.password = pool.getPassword();
+        this(unwrap(dataSource).getJdbcUrl(), unwrap(dataSource).getUsername(), unwrap(dataSource).getPassword());
+    }
+
+    /** Sessions on another database than the pool's: how a test stands in for a pooler that loses them. */
+    public SessionConnections(String url, String username, String password) {
+        this.url = url;
+        this.username = username;
+        this.password = password;
     }
 
     /**

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -109,13 +112,41 @@ class WakeUpOnInsertTest {
                 + "'tokenworker listen'").query(Long.class).single()).isZero();
     }
 
+    /**
+     * A notification reaches only the sessions of its own database: listening on another database is what a
+     * transaction-mode pooler amounts to (the LISTEN lands on a session that never hears the worker's NOTIFY).
+     */
+    @Test
+    void startWhenANotificationSentThroughThePoolNeverArrivesThenTheNodeSaysSoOnceAndPolls(CapturedOutput output) {
+        DatabaseTarget elsewhere = TestDatabase.freshDatabase();
+        ListeningElsewhere.target = elsewhere;
+        TestWorker node = startedNode("auto", ListeningElsewhere.class);
+
+        assertThat(output).containsOnlyOnce("did not arrive within 2000 ms")
+                .contains("a connection pooler in transaction mode cannot LISTEN")
+                .doesNotContain("listening on tokenworker_work");
+        assertThat(node.jdbc().sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                + "'tokenworker listen'").query(Long.class).single()).as("the failed listener closed").isZero();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ListeningElsewhere {
+        static DatabaseTarget target;
+
+        @Bean
+        @Primary
+        SessionConnections sessionsOnAnotherDatabase() {
+            return new SessionConnections(target.url(), target.username(), target.password());
+        }
+    }
+
     /** A started node whose first run (the trigger's first fire, at start) has ended. */
-    private TestWorker startedNode(String listen) {
+    private TestWorker startedNode(String listen, Class<?>... extraSources) {
         Map<String, String> env = FullscriptFixture.environmentFor(fullscript);
         env.put("TOKENWORKER_INTERVAL", AN_HOUR.toString());
         env.put("TOKENWORKER_REFRESH_MARGIN", "PT100M");
         env.put("TOKENWORKER_LISTEN", listen);
-        TestWorker node = TestWorker.start(database, env, clock);
+        TestWorker node = TestWorker.start(database, env, clock, Map.of(), extraSources);
         workers.add(node);
         node.bean(ScheduledWorker.class).start();
         JdbcClient jdbc = node.jdbc();
