@@ -205,7 +205,8 @@ class StatusCommandTest {
         assertThat(recent.get(0).get("id").asLong()).isGreaterThan(recent.get(1).get("id").asLong());
         assertThat(recent.get(0).get("status").asString()).isEqualTo("COMPLETED");
         assertThat(recent.get(0).get("durationMillis").isNumber()).isTrue();
-        JsonNode step = recent.get(0).get("steps").get(0);
+        assertThat(recent.get(0).get("steps").get(0).get("name").asString()).isEqualTo("verifyCredentials");
+        JsonNode step = recent.get(0).get("steps").get(1);
         assertThat(step.get("name").asString()).isEqualTo("exchangeCodes");
         assertThat(step.has("readCount") && step.has("writeCount") && step.has("filterCount")).isTrue();
         assertThat(step.get("exitDescription").asString()).contains("exchanged=0");

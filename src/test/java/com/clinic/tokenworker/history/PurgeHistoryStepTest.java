@@ -113,7 +113,7 @@ class PurgeHistoryStepTest {
         StepExecution purge = step(run, "purgeHistory");
         assertThat(purge.getWriteCount()).isEqualTo(1 + 3 + 1);
         assertThat(purge.getExitStatus().getExitDescription())
-                .contains("job_executions=1 (step_executions=5, job_instances=1) codes=3 revoked_tokens=1")
+                .contains("job_executions=1 (step_executions=6, job_instances=1) codes=3 revoked_tokens=1")
                 .contains("older than " + now.minus(RETENTION) + " (TOKENWORKER_HISTORY_RETENTION P30D)")
                 .doesNotContain("per-run bound");
     }
@@ -141,7 +141,7 @@ class PurgeHistoryStepTest {
         assertThat(second.getExitStatus().getExitDescription()).doesNotContain("per-run bound");
         assertThat(third.getWriteCount()).isZero();
         assertThat(history.count("batch_job_execution")).as("the three runs themselves").isEqualTo(3);
-        assertThat(history.count("batch_step_execution")).isEqualTo(3 * 5);
+        assertThat(history.count("batch_step_execution")).isEqualTo(3 * 6);
         assertThat(history.count("batch_job_instance")).isEqualTo(3);
         assertThat(history.count("oauth_pending_code")).isZero();
     }

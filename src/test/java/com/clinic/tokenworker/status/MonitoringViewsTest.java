@@ -87,7 +87,7 @@ class MonitoringViewsTest {
         assertThat(tokens).extracting(r -> ((Number) r.get("tokens")).longValue()).containsExactly(1L, 0L, 0L, 0L, 0L);
         assertThat(execution).containsEntry("job_execution_id", run.getId()).containsEntry("status", "COMPLETED")
                 .containsEntry("launched_by", run.getJobParameters().getString("launchedBy"));
-        assertThat((String) execution.get("steps")).startsWith("exchangeCodes COMPLETED read=1 write=1 filter=0: "
+        assertThat((String) execution.get("steps")).startsWith("verifyCredentials COMPLETED").contains("; exchangeCodes COMPLETED read=1 write=1 filter=0: "
                 + "exchanged=1 failed=0 expired=1");
         assertThat(failure).containsEntry("status", "EXPIRED");
         assertThat((String) failure.get("last_error")).contains("10-minute deadline");
