@@ -71,7 +71,7 @@ final class ScheduledMode {
             return exitCodeOf(tally).code();
         } catch (RuntimeException e) {
             ExitCode code = FailureClassifier.classify(List.of(e));
-            FailureClassifier.log(log, window.isPresent() ? "run --window" : "daemon", code, e);
+            FailureClassifier.log(log, window.isPresent() ? "run --window" : "daemon", code, e, properties);
             return code.code();
         }
     }
