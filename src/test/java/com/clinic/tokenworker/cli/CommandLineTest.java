@@ -120,6 +120,65 @@ class CommandLineTest {
     }
 
     @Test
+    void runWhenProductionHasNoDatabaseUrlThenRefusesTheEmbeddedDatabaseAndStartsNothing(CapturedOutput output) {
+        Map<String, String> env = new HashMap<>();
+        env.put("FULLSCRIPT_ENVIRONMENT", "production");
+        env.put("FULLSCRIPT_US_CLIENT_ID", "id");
+        env.put("FULLSCRIPT_US_CLIENT_SECRET", "secret");
+        env.put("TOKEN_ENCRYPTION_KEY", EncryptionKey.generate().toBase64());
+        env.put("TOKENWORKER_EMBEDDED_DATA_DIR", dataDir.resolve("pgdata").toString());
+
+        int exit = Main.execute(env, CLOCK, "run");
+
+        assertThat(exit).isEqualTo(ExitCode.INVALID_CONFIGURATION.code());
+        assertThat(output.getErr().lines()).containsExactly("invalid configuration:", "  - SPRING_DATASOURCE_URL: "
+                + "is required when FULLSCRIPT_ENVIRONMENT is production: the embedded database is for development "
+                + "only, its data in a local folder (example: "
+                + "SPRING_DATASOURCE_URL=jdbc:postgresql://db.internal:5432/clinic)");
+        assertThat(dataDir.resolve("pgdata")).doesNotExist();
+    }
+
+    @Test
+    void runWhenTheDatabaseUrlIsSetButEmptyThenRefusedInsteadOfUsingTheEmbeddedDatabase(CapturedOutput output) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SPRING_DATASOURCE_URL", "");
+        env.put("FULLSCRIPT_US_CLIENT_ID", "id");
+        env.put("FULLSCRIPT_US_CLIENT_SECRET", "secret");
+        env.put("TOKEN_ENCRYPTION_KEY", EncryptionKey.generate().toBase64());
+        env.put("TOKENWORKER_EMBEDDED_DATA_DIR", dataDir.resolve("pgdata").toString());
+
+        int exit = Main.execute(env, CLOCK, "run");
+
+        assertThat(exit).isEqualTo(ExitCode.INVALID_CONFIGURATION.code());
+        assertThat(output.getErr()).contains("  - SPRING_DATASOURCE_URL: is set but empty");
+        assertThat(dataDir.resolve("pgdata")).doesNotExist();
+    }
+
+    @Test
+    void failureWhenTheLogLevelIsDebugThenItsStackTraceIsShown(CapturedOutput output) throws Exception {
+        ch.qos.logback.classic.Logger worker = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("com.clinic.tokenworker");
+        ch.qos.logback.classic.Level before = worker.getLevel();
+        worker.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (ServerSocket closed = new ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            Map<String, String> env = new HashMap<>();
+            env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + port + "/nowhere");
+            env.put("FULLSCRIPT_US_CLIENT_ID", "id");
+            env.put("FULLSCRIPT_US_CLIENT_SECRET", "secret");
+            env.put("TOKEN_ENCRYPTION_KEY", EncryptionKey.generate().toBase64());
+
+            assertThat(Main.execute(env, CLOCK, "run")).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
+
+            assertThat(output.getAll()).contains("run failed (exit 5): cannot reach the database at 127.0.0.1:"
+                    + port + "/nowhere", "stack trace of the failure above", "\tat ");
+        } finally {
+            worker.setLevel(before);
+        }
+    }
+
+    @Test
     void shutdownGraceWhenConfigurationChecksTheTimeoutThenItIsTheOneTheSignalHandlerWaits() {
         assertThat(TokenWorkerProperties.SHUTDOWN_GRACE).isEqualTo(TerminationSignal.HARD_LIMIT);
     }

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The exit codes are described once, in {@link ExitCode}: {@code --help} prints them, the README repeats them. */
@@ -17,16 +19,37 @@ class ExitCodeDocumentationTest {
     private static final String TABLE_HEADER = "| code | meaning | what to do |";
 
     @Test
-    void readmeWhenItListsTheExitCodesThenItsTableIsTheOneExitCodeGenerates() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("README.md"));
-        int header = lines.indexOf(TABLE_HEADER);
-        assertThat(header).as("README table starting with " + TABLE_HEADER).isNotNegative();
+    void documentationWhenItListsTheExitCodesThenEachTableIsTheOneExitCodeGenerates() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(Path.of("README.md")));
+        if (Files.isDirectory(Path.of("docs"))) {
+            try (Stream<Path> docs = Files.walk(Path.of("docs"))) {
+                docs.filter(page -> page.toString().endsWith(".md")).forEach(pages::add);
+            }
+        }
+        List<String> generated = Arrays.stream(ExitCode.values()).map(ExitCode::markdownRow).toList();
+        int tables = 0;
 
-        List<String> rows = lines.subList(header + 2, lines.size()).stream()
-                .takeWhile(line -> line.startsWith("|")).toList();
+        for (Path page : pages) {
+            List<String> lines = Files.readAllLines(page);
+            for (int header = lines.indexOf(TABLE_HEADER); header >= 0;
+                 header = indexOf(lines, TABLE_HEADER, header + 1)) {
+                List<String> rows = lines.subList(header + 2, lines.size()).stream()
+                        .takeWhile(line -> line.startsWith("|")).toList();
+                assertThat(rows).as("exit codes in %s", page).containsExactlyElementsOf(generated);
+                tables++;
+            }
+        }
+        assertThat(tables).as("an exit-code table starting with " + TABLE_HEADER + " in README.md or docs/")
+                .isPositive();
+    }
 
-        assertThat(rows).containsExactlyElementsOf(Arrays.stream(ExitCode.values()).map(ExitCode::markdownRow)
-                .toList());
+    private static int indexOf(List<String> lines, String line, int from) {
+        for (int i = from; i < lines.size(); i++) {
+            if (lines.get(i).equals(line)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
