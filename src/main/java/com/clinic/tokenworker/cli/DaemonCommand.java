@@ -19,13 +19,16 @@ public class DaemonCommand implements Callable<Integer> {
     TokenWorkerCommand parent;
 
     @Mixin
-    SettingOptions settings;
+    DatabaseOptions database;
+
+    @Mixin
+    WorkerOptions worker;
 
     @Override
     public Integer call() {
         TokenWorkerProperties properties;
         try {
-            properties = TokenWorkerProperties.forTokenProcessing(settings.environment(parent.environment()));
+            properties = SettingOptions.forTokenProcessing(parent.environment(), database, worker);
         } catch (InvalidConfigurationException e) {
             System.err.println(e.getMessage());
             return ExitCode.INVALID_CONFIGURATION.code();

@@ -1,11 +1,15 @@
 package com.clinic.tokenworker.cli;
 
 import com.clinic.tokenworker.DatabaseTarget;
+import com.clinic.tokenworker.config.ConfigurationProblem;
+import com.clinic.tokenworker.config.InvalidConfigurationException;
+import com.clinic.tokenworker.config.Setting;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.embedded.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -32,16 +36,28 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     /**
-     * Like {@link #open}, but when another process of this machine (a {@code daemon} in another terminal) already
-     * runs the embedded PostgreSQL on TOKENWORKER_EMBEDDED_PORT, uses that one: a second one cannot start on the same
-     * data folder, and a reading command should not stop the other's.
+     * For a command that only reads ({@code status}): SPRING_DATASOURCE_URL; else the embedded PostgreSQL already
+     * running on TOKENWORKER_EMBEDDED_PORT (a {@code daemon} in another terminal: a second server cannot start on
+     * the same folder, and a reader must not stop the other's); else one started on the existing data folder for
+     * the time of the read. Never creates a database: with neither, the problem names what to set.
+     *
+     * @param urlSetting how the user names the database URL: the variable, or {@code --database-url}
      */
-    static DatabaseSession openOrJoin(TokenWorkerProperties properties) {
-        if (properties.datasourceUrl().isEmpty()) {
-            DatabaseTarget running = embeddedOnPort(properties.embeddedPort());
-            if (accepts(running)) {
-                return new DatabaseSession(Optional.empty(), running);
-            }
+    static DatabaseSession openForReading(TokenWorkerProperties properties, String urlSetting) {
+        if (properties.datasourceUrl().isPresent()) {
+            return open(properties);
+        }
+        DatabaseTarget running = embeddedOnPort(properties.embeddedPort());
+        if (accepts(running)) {
+            return new DatabaseSession(Optional.empty(), running);
+        }
+        if (!EmbeddedDatabase.holdsADatabase(properties.embeddedDataDir())) {
+            throw new InvalidConfigurationException(List.of(new ConfigurationProblem(urlSetting,
+                    "is not set, and there is no embedded development database to read in "
+                            + properties.embeddedDataDir().toAbsolutePath().normalize() + " (status creates none; "
+                            + "run or daemon does): set it to the worker's database, or "
+                            + Setting.TOKENWORKER_EMBEDDED_DATA_DIR + " to the folder of an existing one",
+                    "jdbc:postgresql://db.internal:5432/clinic")));
         }
         return open(properties);
     }

@@ -21,7 +21,6 @@ import com.clinic.tokenworker.job.TokenMaintenanceLauncher;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,47 +54,34 @@ public class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final Map<String, String> overrides = new HashMap<>();
+    @CommandLine.Mixin
+    DemoOptions options;
 
     @Option(names = "--time-limit", paramLabel = "DURATION", defaultValue = "PT2M",
             converter = IsoDurationConverter.class,
-            description = "Give up after this long (ISO-8601, default ${DEFAULT-VALUE}); the demo usually needs "
-                    + "about 10 seconds.")
+            description = "Give up after this long (ISO-8601, default ${DEFAULT-VALUE}); the summary says how long "
+                    + "the demo took.")
     Duration timeLimit;
 
-    @Option(names = "--embedded-data-dir", paramLabel = "DIR",
-            description = "Overrides TOKENWORKER_EMBEDDED_DATA_DIR.")
-    void embeddedDataDir(String value) {
-        overrides.put(Setting.TOKENWORKER_EMBEDDED_DATA_DIR.name(), value);
-    }
-
-    @Option(names = "--embedded-port", paramLabel = "PORT", description = "Overrides TOKENWORKER_EMBEDDED_PORT.")
-    void embeddedPort(String value) {
-        overrides.put(Setting.TOKENWORKER_EMBEDDED_PORT.name(), value);
-    }
-
-    @Option(names = "--concurrency", paramLabel = "N", description = "Overrides TOKENWORKER_CONCURRENCY.")
-    void concurrency(String value) {
-        overrides.put(Setting.TOKENWORKER_CONCURRENCY.name(), value);
-    }
 
     @Override
     public Integer call() {
         if (timeLimit.isNegative() || timeLimit.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--time-limit must be positive, got "
-                    + timeLimit);
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--time-limit': "
+                    + "expected a positive ISO-8601 duration, got '" + timeLimit + "' (example: --time-limit=PT5M)");
         }
-        DemoEnvironment environment = new DemoEnvironment(
-                TokenWorkerProperties.overlay(parent.environment(), overrides));
+        DemoEnvironment environment = new DemoEnvironment(SettingOptions.environment(parent.environment(), options));
+        Map<Setting, String> optionNames = SettingOptions.optionNames(options);
         Clock clock = parent.clock();
         PrintWriter out = spec.commandLine().getOut();
+        TokenWorkerProperties checked = null;
         try {
             // Validated before anything starts, with stand-in servers; the real ones only have ports afterwards.
-            TokenWorkerProperties.fromEnvironment(environment.withPlaceholderServers());
+            checked = TokenWorkerProperties.fromEnvironment(environment.withPlaceholderServers(), optionNames);
             announceIgnored(environment.ignored());
             try (DemoFullscript fullscript = DemoFullscript.start(clock)) {
                 TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(
-                        environment.withServers(fullscript));
+                        environment.withServers(fullscript), optionNames);
                 boolean terminal = System.console() != null;
                 try (WorkerSession session = WorkerSession.open(properties, clock, Map.of())) {
                     if (terminal) {
@@ -113,7 +99,7 @@ public class DemoCommand implements Callable<Integer> {
             return ExitCode.FAILURE.code();
         } catch (Exception e) {
             ExitCode code = FailureClassifier.classify(List.of(e));
-            FailureClassifier.log(log, "demo", code, e);
+            FailureClassifier.log(log, "demo", code, e, DatabaseAddress.of(checked, optionNames));
             return code.code();
         }
     }

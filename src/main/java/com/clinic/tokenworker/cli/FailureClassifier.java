@@ -1,10 +1,12 @@
 package com.clinic.tokenworker.cli;
 
 import com.clinic.tokenworker.config.InvalidConfigurationException;
+import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -52,27 +54,39 @@ public final class FailureClassifier {
     }
 
     private static boolean has(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+        return find(failure, type).isPresent();
     }
 
     /**
-     * One readable line for a failure the operator can act on (configuration, credentials, database); the stack
-     * trace only for an unexpected one, where whoever reads the log needs it.
+     * One line saying what went wrong and what to fix: the problem's own message for configuration and rejected
+     * credentials, where the database is and which setting to check when it cannot be reached, the innermost
+     * message otherwise. Never a stack trace: {@link #log} puts that at DEBUG.
      */
-    public static void log(Logger log, String command, ExitCode code, Throwable failure) {
-        if (code == ExitCode.FAILURE) {
-            log.error("{} failed ({}): {}", command, code, rootMessage(failure), failure);
-        } else {
-            log.error("{} failed ({}): {}", command, code, rootMessage(failure));
-        }
+    static String explain(ExitCode code, Throwable failure, DatabaseAddress database) {
+        return switch (code) {
+            case CREDENTIALS_REJECTED -> find(failure, FullscriptCredentialsRejectedException.class)
+                    .map(Throwable::getMessage).orElseGet(() -> rootMessage(failure));
+            case INVALID_CONFIGURATION -> find(failure, InvalidConfigurationException.class)
+                    .map(Throwable::getMessage).orElseGet(() -> rootMessage(failure));
+            case DATABASE_UNREACHABLE -> database.explain(failure);
+            default -> rootMessage(failure) + " (" + DEBUG_HINT + ")";
+        };
+    }
+
+    /** How to see the traces the default level leaves out. */
+    static final String DEBUG_HINT = "TOKENWORKER_LOG_LEVEL=DEBUG shows the stack trace";
+
+    /**
+     * Logs a failed command in one line per problem at ERROR; the stack trace only at DEBUG, since at the default
+     * level it would bury the one line that says what to fix.
+     */
+    static void log(Logger log, String command, ExitCode code, Throwable failure, TokenWorkerProperties properties) {
+        log(log, command, code, failure, DatabaseAddress.of(properties, java.util.Map.of()));
+    }
+
+    static void log(Logger log, String command, ExitCode code, Throwable failure, DatabaseAddress database) {
+        log.error("{} failed (exit {}): {}", command, code.code(), explain(code, failure, database));
+        log.debug("stack trace of the failure above", failure);
     }
 
     /** The innermost message, for one readable log line instead of a trace. */
@@ -82,5 +96,17 @@ public final class FailureClassifier {
             root = root.getCause();
         }
         return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -12,8 +12,8 @@ final class IsoDurationConverter implements CommandLine.ITypeConverter<Duration>
         try {
             return Duration.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("expected an ISO-8601 duration such as PT30S, PT0.3S or "
-                    + "PT2M, got '" + value + "'");
+            throw new CommandLine.TypeConversionException("expected an ISO-8601 duration such as PT4M (4 minutes), "
+                    + "PT30S or PT0.3S, got '" + value + "'");
         }
     }
 }

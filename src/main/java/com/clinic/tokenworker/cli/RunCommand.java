@@ -28,7 +28,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs tokenMaintenanceJob once (exchange pending codes, then flag and refresh tokens) and exits.",
+        description = {"Runs tokenMaintenanceJob once and exits: exchanges pending codes, flags and refreshes expiring "
+                + "tokens, revokes the tokens marked REVOKE_REQUESTED, and purges history older than "
+                + "TOKENWORKER_HISTORY_RETENTION.",
                 "With --window: joins the clustered Quartz scheduler, fires the job every TOKENWORKER_INTERVAL until "
                         + "the window ends, stops like daemon does on SIGTERM, and exits with the worst exit code of "
                         + "the executions it ran."})
@@ -40,24 +42,27 @@ public class RunCommand implements Callable<Integer> {
     TokenWorkerCommand parent;
 
     @Mixin
-    SettingOptions settings;
+    DatabaseOptions database;
+
+    @Mixin
+    WorkerOptions worker;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--window", paramLabel = "DURATION",
+    @Option(names = "--window", paramLabel = "DURATION", converter = IsoDurationConverter.class,
             description = "ISO-8601 duration (e.g. PT4M) to keep firing the job for; without it the job runs once.")
     Duration window;
 
     @Override
     public Integer call() {
         if (window != null && (window.isNegative() || window.isZero())) {
-            throw new ParameterException(spec.commandLine(), "--window must be a positive ISO-8601 duration such as "
-                    + "PT4M, got " + window);
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--window': expected a "
+                    + "positive ISO-8601 duration, got '" + window + "' (example: --window=PT4M)");
         }
         TokenWorkerProperties properties;
         try {
-            properties = TokenWorkerProperties.forTokenProcessing(settings.environment(parent.environment()));
+            properties = SettingOptions.forTokenProcessing(parent.environment(), database, worker);
         } catch (InvalidConfigurationException e) {
             System.err.println(e.getMessage());
             return ExitCode.INVALID_CONFIGURATION.code();
@@ -103,7 +108,8 @@ public class RunCommand implements Callable<Integer> {
             return exitCodeOf(execution).code();
         } catch (Exception e) {
             ExitCode code = FailureClassifier.classify(java.util.List.of(e));
-            FailureClassifier.log(log, "run", code, e);
+            FailureClassifier.log(log, "run", code, e,
+                    DatabaseAddress.of(properties, SettingOptions.optionNames(database, worker)));
             return code.code();
         }
     }

@@ -21,19 +21,12 @@ import org.slf4j.LoggerFactory;
 final class ScheduledMode {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduledMode.class);
-    /** Recording the last outcomes, shutting Quartz down and closing the context after the last call returns. */
-    private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
     private ScheduledMode() {
     }
 
     /** @param window empty for {@code daemon}: run until terminated */
     static int run(TokenWorkerProperties properties, Clock clock, Optional<Duration> window) {
-        if (properties.requestTimeout().plus(STOP_MARGIN).compareTo(TerminationSignal.HARD_LIMIT) > 0) {
-            log.warn("TOKENWORKER_REQUEST_TIMEOUT ({}) leaves less than {} s of the {} s shutdown budget: on SIGTERM "
-                    + "a call still in flight may be cut off, and its code retried after its lease",
-                    properties.requestTimeout(), STOP_MARGIN.toSeconds(), TerminationSignal.HARD_LIMIT.toSeconds());
-        }
         int code = ExitCode.FAILURE.code();
         try (TerminationSignal signal = TerminationSignal.install()) {
             try {
@@ -78,7 +71,7 @@ final class ScheduledMode {
             return exitCodeOf(tally).code();
         } catch (RuntimeException e) {
             ExitCode code = FailureClassifier.classify(List.of(e));
-            FailureClassifier.log(log, window.isPresent() ? "run --window" : "daemon", code, e);
+            FailureClassifier.log(log, window.isPresent() ? "run --window" : "daemon", code, e, properties);
             return code.code();
         }
     }

@@ -6,7 +6,9 @@ import com.clinic.tokenworker.simulator.SimulatorOptions;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,8 +102,9 @@ public class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Region shownRegion = Region.fromCode(region).orElseThrow(() -> new CommandLine.ParameterException(
-                spec.commandLine(), "--region must be us or ca, got '" + region + "'"));
+        Region shownRegion = Region.fromCode(region).orElseThrow(() -> invalid("--region", "us or ca", region,
+                "ca"));
+        requireValidValues();
         SimulatorOptions options = options();
         FakeFullscriptServer server;
         try {
@@ -124,6 +127,40 @@ public class SimulateCommand implements Callable<Integer> {
             signal.finished(ExitCode.OK.code());
         }
         return ExitCode.OK.code();
+    }
+
+    /** The options' rules, said in the options' names (SimulatorOptions checks them again, in its fields'). */
+    private void requireValidValues() {
+        if (port < 0 || port > 65535) {
+            throw invalid("--port", "a port from 0 to 65535 (0 picks a free one)", port, "8090");
+        }
+        if (accessTokenLifetime.isNegative() || accessTokenLifetime.isZero()) {
+            throw invalid("--access-token-lifetime", "a positive ISO-8601 duration", accessTokenLifetime, "PT2H");
+        }
+        if (latency.isNegative()) {
+            throw invalid("--latency", "an ISO-8601 duration of zero or more", latency, "PT0.3S");
+        }
+        Map<String, Double> shares = new LinkedHashMap<>();
+        shares.put("--rate-limited", rateLimited);
+        shares.put("--server-errors", serverErrors);
+        shares.put("--lost-responses", lostResponses);
+        shares.put("--invalid-grants", invalidGrants);
+        shares.forEach((option, share) -> {
+            if (!(share >= 0 && share <= 1)) {
+                throw invalid(option, "a share from 0 to 1", share, "0.1");
+            }
+        });
+        double sum = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (sum > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join(", ", shares.keySet())
+                    + " are shares of the same requests and must sum to at most 1, got "
+                    + String.format(Locale.ROOT, "%.3g", sum) + " (example: --rate-limited=0.1 --server-errors=0.05)");
+        }
+    }
+
+    private CommandLine.ParameterException invalid(String option, String expected, Object got, String example) {
+        return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option
+                + "': expected " + expected + ", got '" + got + "' (example: " + option + "=" + example + ")");
     }
 
     private SimulatorOptions options() {

@@ -2,7 +2,6 @@ package com.clinic.tokenworker.cli;
 
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.config.InvalidConfigurationException;
-import com.clinic.tokenworker.config.Setting;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.status.MissingSchemaException;
 import com.clinic.tokenworker.status.StatusCheck;
@@ -12,8 +11,6 @@ import com.clinic.tokenworker.status.StatusTable;
 import com.clinic.tokenworker.status.StatusThresholds;
 import java.io.PrintWriter;
 import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -32,7 +29,8 @@ import picocli.CommandLine.Spec;
         description = {"Reports pending codes, tokens, the 429 pause and the latest tokenMaintenanceJob executions, "
                 + "and exits 6 when something needs attention: a code expired unexchanged in the last hour, no "
                 + "COMPLETED run within TOKENWORKER_STATUS_MAX_SILENCE (three intervals by default), or a stuck "
-                + "execution. Needs only the database settings."})
+                + "execution. Needs only the database settings, and only reads: without SPRING_DATASOURCE_URL it "
+                + "reads the embedded development database if one exists, and creates none."})
 public class StatusCommand implements Callable<Integer> {
 
     static final int MAX_EXECUTIONS = 100;
@@ -44,7 +42,10 @@ public class StatusCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    SettingOptions settings;
+    DatabaseOptions database;
+
+    @Mixin
+    StatusOptions statusOptions;
 
     @Option(names = "--json", description = "Print the report as JSON (for machines) instead of a table.")
     boolean json;
@@ -54,38 +55,40 @@ public class StatusCommand implements Callable<Integer> {
                     + ", default ${DEFAULT-VALUE}).")
     int executions;
 
-    @Option(names = "--max-silence", paramLabel = "DURATION",
-            description = "Overrides TOKENWORKER_STATUS_MAX_SILENCE.")
-    String maxSilence;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (executions < 1 || executions > MAX_EXECUTIONS) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--executions must be from 1 to " + MAX_EXECUTIONS + ", got " + executions);
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--executions': "
+                    + "expected a whole number from 1 to " + MAX_EXECUTIONS + ", got " + executions
+                    + " (example: --executions=25)");
         }
         TokenWorkerProperties properties;
         try {
-            properties = TokenWorkerProperties.fromEnvironment(environment());
+            properties = SettingOptions.read(parent.environment(), database, statusOptions);
         } catch (InvalidConfigurationException e) {
             err.println(e.getMessage());
             err.flush();
             return ExitCode.INVALID_CONFIGURATION.code();
         }
-        try (DatabaseSession database = DatabaseSession.openOrJoin(properties)) {
-            StatusReport report = report(database.target(), properties);
+        DatabaseAddress address = DatabaseAddress.of(properties, SettingOptions.optionNames(database));
+        try (DatabaseSession session = DatabaseSession.openForReading(properties, address.urlSetting())) {
+            StatusReport report = report(session.target(), properties);
             if (json) {
                 StatusJson.print(report, out);
             } else {
                 StatusTable.print(report, out);
             }
             return (report.healthy() ? ExitCode.OK : ExitCode.ATTENTION_NEEDED).code();
+        } catch (InvalidConfigurationException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitCode.INVALID_CONFIGURATION.code();
         } catch (MissingSchemaException e) {
             return fail(err, ExitCode.FAILURE, e.getMessage());
         } catch (RuntimeException e) {
-            return fail(err, e, where(properties));
+            return fail(err, e, address);
         }
     }
 
@@ -98,33 +101,17 @@ public class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static int fail(PrintWriter err, RuntimeException e, String where) {
+    private static int fail(PrintWriter err, RuntimeException e, DatabaseAddress where) {
         if (FailureClassifier.isDatabaseUnreachable(e)) {
-            return fail(err, ExitCode.DATABASE_UNREACHABLE, "cannot reach " + where + " ("
-                    + FailureClassifier.rootMessage(e) + "); check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME "
-                    + "and SPRING_DATASOURCE_PASSWORD");
+            return fail(err, ExitCode.DATABASE_UNREACHABLE, where.explain(e));
         }
         if (isPermissionDenied(e)) {
             return fail(err, ExitCode.FAILURE, "the database user may not read what status reads ("
                     + FailureClassifier.rootMessage(e) + "); grant it tokenworker_monitor "
                     + "(sql/roles/least_privilege.sql)");
         }
-        return fail(err, ExitCode.FAILURE, "status failed on " + where + ": " + FailureClassifier.rootMessage(e));
-    }
-
-    /** The URL without its parameters: an operator may have put the password there. */
-    private static String where(TokenWorkerProperties properties) {
-        return properties.datasourceUrl()
-                .map(url -> "the database at " + (url.contains("?") ? url.substring(0, url.indexOf('?')) : url))
-                .orElse("the embedded development database");
-    }
-
-    private Map<String, String> environment() {
-        Map<String, String> overrides = new HashMap<>();
-        if (maxSilence != null) {
-            overrides.put(Setting.TOKENWORKER_STATUS_MAX_SILENCE.name(), maxSilence);
-        }
-        return TokenWorkerProperties.overlay(settings.environment(parent.environment()), overrides);
+        return fail(err, ExitCode.FAILURE, "status failed on the database at " + where.shown() + ": "
+                + FailureClassifier.rootMessage(e));
     }
 
     /** One connection for the one snapshot transaction; named so a DBA sees who holds it. */

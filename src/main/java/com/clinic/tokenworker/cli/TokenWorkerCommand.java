@@ -1,7 +1,9 @@
 package com.clinic.tokenworker.cli;
 
 import com.clinic.tokenworker.config.InvalidConfigurationException;
+import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,15 +14,7 @@ import picocli.CommandLine.Command;
         description = "Exchanges Fullscript OAuth codes from oauth_pending_code and keeps the tokens in oauth_token.",
         subcommands = {RunCommand.class, DaemonCommand.class, StatusCommand.class, DemoCommand.class,
                 SimulateCommand.class, CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:the job COMPLETED (failed codes are data, recorded in their rows)",
-                "1:other failure (see the log)",
-                "2:unknown command or option",
-                "3:invalid configuration (the message names the variable to set)",
-                "4:Fullscript rejected the client credentials",
-                "5:the database is unreachable",
-                "6:status: something needs attention"})
+        exitCodeListHeading = "%nExit codes:%n")
 public class TokenWorkerCommand implements Runnable {
 
     @CommandLine.Spec
@@ -46,6 +40,13 @@ public class TokenWorkerCommand implements Runnable {
 
     static CommandLine commandLine(Map<String, String> environment, Clock clock) {
         CommandLine commandLine = new CommandLine(new TokenWorkerCommand(environment, clock));
+        OptionValues.register(commandLine);
+        Map<String, String> exitCodes = new LinkedHashMap<>();
+        for (ExitCode code : ExitCode.values()) {
+            exitCodes.put(String.valueOf(code.code()), code.helpLine());
+        }
+        commandLine.getCommandSpec().usageMessage().exitCodeList(exitCodes);
+        commandLine.setParameterExceptionHandler(TokenWorkerCommand::usageError);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             // A configuration problem reads as its list of variables to set, wherever it was raised.
             Throwable cause = e;
@@ -56,6 +57,20 @@ public class TokenWorkerCommand implements Runnable {
             return FailureClassifier.classify(java.util.List.of(e)).code();
         });
         return commandLine;
+    }
+
+    /**
+     * A mistake on the command line: what was wrong and where to look, not the whole usage text (which buried the
+     * one line that mattered).
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("See '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

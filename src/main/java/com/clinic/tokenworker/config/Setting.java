@@ -5,7 +5,7 @@ package com.clinic.tokenworker.config;
  * the README's configuration reference (a test keeps the two in step), so a variable is added here or nowhere.
  */
 public enum Setting {
-    SPRING_DATASOURCE_URL(null, "JDBC URL of the PostgreSQL database. Unset: an embedded development PostgreSQL is started (run, daemon, status, demo)."),
+    SPRING_DATASOURCE_URL(null, "JDBC URL of the PostgreSQL database. Unset: the embedded development PostgreSQL in TOKENWORKER_EMBEDDED_DATA_DIR (`run`, `daemon` and `demo` start it; `status` only reads one that exists), refused with FULLSCRIPT_ENVIRONMENT=production. Set but empty is an error."),
     SPRING_DATASOURCE_USERNAME(null, "Database user."),
     SPRING_DATASOURCE_PASSWORD(null, "Database password."),
     FULLSCRIPT_ENVIRONMENT("sandbox", "`sandbox` or `production`: picks the default server root of each region."),
@@ -19,7 +19,7 @@ public enum Setting {
     TOKEN_ENCRYPTION_PREVIOUS_KEYS("", "Comma-separated base64 keys that still decrypt older rows during a key rotation; never used to encrypt."),
     TOKENWORKER_CONCURRENCY("8", "Token-endpoint calls in flight at once per worker process (1-64)."),
     TOKENWORKER_REQUESTS_PER_5MIN("1000", "This worker's share of Fullscript's 5,000 requests per rolling 5 minutes, shared by all worker processes through PostgreSQL (1-5000)."),
-    TOKENWORKER_REQUEST_TIMEOUT("PT10S", "Timeout of one call to Fullscript (connect and response), ISO-8601 duration."),
+    TOKENWORKER_REQUEST_TIMEOUT("PT30S", "Timeout of one call to Fullscript (connect and response), ISO-8601 duration. At most PT30S: a call in flight at SIGTERM must end within the 40 s the process gives itself to stop, with 10 s to spare."),
     TOKENWORKER_LEASE("PT45S", "How long a claimed code or token stays reserved for the worker that claimed it. A killed worker's claims come back after it. At most PT60S; must exceed the request timeout by 10 s or more (a call only starts with its timeout + 5 s of lease left)."),
     TOKENWORKER_INTERVAL("PT15S", "How often `daemon` and `run --window` fire the job."),
     TOKENWORKER_LISTEN("auto", "`auto`: `daemon` and `run --window` LISTEN for new codes and revocation requests on one extra database connection and fire the job within milliseconds (checked at start; through a pooler in transaction mode it cannot work, and they say so once and poll); `off`: poll every TOKENWORKER_INTERVAL only. See docs/notifications.md."),

@@ -14,10 +14,12 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -42,12 +44,26 @@ public final class TokenWorkerProperties {
     /** A killed worker's codes must come back with time to spare before their 10-minute deadline. */
     public static final Duration MAX_LEASE = Duration.ofSeconds(60);
 
+    /**
+     * How long the process gives itself to stop after SIGTERM before it exits anyway ({@code cli.TerminationSignal});
+     * Kubernetes sends SIGKILL 45 s after SIGTERM.
+     */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(40);
+
+    /**
+     * What a stop needs after the last call in flight returned: record the outcomes, shut Quartz down, close the
+     * context. A request timeout must leave this much of {@link #SHUTDOWN_GRACE}.
+     */
+    public static final Duration STOP_MARGIN = Duration.ofSeconds(10);
+
     private final Optional<String> datasourceUrl;
     private final Optional<String> datasourceUsername;
     private final Optional<String> datasourcePassword;
     private final FullscriptEnvironment environment;
     private final Map<Region, RegionCredentials> enabledRegions;
     private final Optional<EncryptionKey> encryptionKey;
+    private final boolean encryptionKeyGiven;
+    private final boolean regionCredentialsGiven;
     private final List<EncryptionKey> previousEncryptionKeys;
     private final int concurrency;
     private final int requestsPer5Min;
@@ -68,11 +84,21 @@ public final class TokenWorkerProperties {
 
     private TokenWorkerProperties(Reader r) {
         datasourceUrl = r.optional(Setting.SPRING_DATASOURCE_URL).filter(url -> r.jdbcUrl(Setting.SPRING_DATASOURCE_URL, url));
+        if (r.isSetButBlank(Setting.SPRING_DATASOURCE_URL)) {
+            // Unset means "the embedded development database"; an empty value is a mistake (a Secret's key left
+            // blank), and taking it as unset ran production on a throwaway database.
+            r.problem(Setting.SPRING_DATASOURCE_URL, "is set but empty: set it to the worker's PostgreSQL, or unset "
+                    + "it to use the embedded development database", "jdbc:postgresql://db.internal:5432/clinic");
+        }
         datasourceUsername = r.optional(Setting.SPRING_DATASOURCE_USERNAME);
         datasourcePassword = r.optional(Setting.SPRING_DATASOURCE_PASSWORD);
         environment = r.parse(Setting.FULLSCRIPT_ENVIRONMENT, TokenWorkerProperties::parseEnvironment,
                 "sandbox or production", "production", FullscriptEnvironment.SANDBOX);
-        enabledRegions = readRegions(r, environment == null ? FullscriptEnvironment.SANDBOX : environment);
+        enabledRegions = readRegions(r, environment);
+        regionCredentialsGiven = Arrays.stream(Region.values()).anyMatch(region ->
+                r.isGiven(Setting.valueOf(region.variablePrefix() + "CLIENT_ID"))
+                        || r.isGiven(Setting.valueOf(region.variablePrefix() + "CLIENT_SECRET")));
+        encryptionKeyGiven = r.isGiven(Setting.TOKEN_ENCRYPTION_KEY);
         encryptionKey = r.optional(Setting.TOKEN_ENCRYPTION_KEY).flatMap(v -> r.key(Setting.TOKEN_ENCRYPTION_KEY, v));
         previousEncryptionKeys = r.optional(Setting.TOKEN_ENCRYPTION_PREVIOUS_KEYS).stream()
                 .flatMap(v -> Arrays.stream(v.split(",")))
@@ -95,7 +121,7 @@ public final class TokenWorkerProperties {
                 Duration.ofDays(365));
         maxRunDuration = r.duration(Setting.TOKENWORKER_MAX_RUN_DURATION, Duration.ofSeconds(10), Duration.ofHours(1));
         statusMaxSilence = r.optional(Setting.TOKENWORKER_STATUS_MAX_SILENCE).isEmpty()
-                ? (interval == null ? null : interval.multipliedBy(3))
+                ? interval.multipliedBy(3)
                 : r.duration(Setting.TOKENWORKER_STATUS_MAX_SILENCE, Duration.ofSeconds(3), Duration.ofDays(1),
                         "PT3M");
         historyRetention = r.duration(Setting.TOKENWORKER_HISTORY_RETENTION, Duration.ofDays(1), Duration.ofDays(3650));
@@ -107,35 +133,61 @@ public final class TokenWorkerProperties {
                 "ERROR, WARN, INFO, DEBUG or TRACE", "DEBUG", "INFO");
         embeddedDataDir = Path.of(r.raw(Setting.TOKENWORKER_EMBEDDED_DATA_DIR));
         embeddedPort = r.integer(Setting.TOKENWORKER_EMBEDDED_PORT, 1024, 65535);
+        checkRulesBetweenSettings(r);
+    }
 
-        Duration leaseFloor = requestTimeout == null ? null : requestTimeout.plus(LEASE_SAFETY.multipliedBy(2));
-        if (lease != null && leaseFloor != null && lease.compareTo(leaseFloor) < 0) {
-            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_LEASE,
-                    "must exceed TOKENWORKER_REQUEST_TIMEOUT (" + requestTimeout + ") by at least "
-                            + LEASE_SAFETY.multipliedBy(2).toSeconds() + " seconds, so a call always ends before its "
-                            + "claim can pass to another worker",
-                    min(leaseFloor.plusSeconds(25), MAX_LEASE).toString()));
+    /**
+     * Rules that tie two settings together. Each is checked only when the values it compares are valid: a rule
+     * broken by a value already reported (and replaced by its default) would only repeat the first problem.
+     */
+    private void checkRulesBetweenSettings(Reader r) {
+        if (environment == FullscriptEnvironment.PRODUCTION && datasourceUrl.isEmpty()
+                && r.valid(Setting.FULLSCRIPT_ENVIRONMENT, Setting.SPRING_DATASOURCE_URL)) {
+            r.problem(Setting.SPRING_DATASOURCE_URL, "is required when " + r.label(Setting.FULLSCRIPT_ENVIRONMENT)
+                    + " is production: the embedded database is for development only, its data in a local folder",
+                    "jdbc:postgresql://db.internal:5432/clinic");
         }
-        if (statusMaxSilence != null && interval != null && statusMaxSilence.compareTo(interval) <= 0) {
-            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_STATUS_MAX_SILENCE,
-                    "must exceed TOKENWORKER_INTERVAL (" + interval + "), or status asks for attention between "
-                            + "any two runs", interval.multipliedBy(3).toString()));
+        if (r.valid(Setting.TOKENWORKER_REQUEST_TIMEOUT)
+                && requestTimeout.plus(STOP_MARGIN).compareTo(SHUTDOWN_GRACE) > 0) {
+            r.problem(Setting.TOKENWORKER_REQUEST_TIMEOUT, "is " + requestTimeout + ", but must leave "
+                    + STOP_MARGIN.toSeconds() + " s of the " + SHUTDOWN_GRACE.toSeconds() + " s the process gives "
+                    + "itself to stop after SIGTERM, so at most " + SHUTDOWN_GRACE.minus(STOP_MARGIN) + ": a longer "
+                    + "call in flight at a shutdown is cut off, and its code waits a lease and may be reported lost",
+                    SHUTDOWN_GRACE.minus(STOP_MARGIN).toString());
         }
-        if (maxRunDuration != null && lease != null && maxRunDuration.compareTo(lease) <= 0) {
-            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_MAX_RUN_DURATION,
-                    "must exceed TOKENWORKER_LEASE (" + lease + "): a pass of a live execution can take up to a "
-                            + "lease between two heartbeats, and it must never be recovered as dead",
-                    lease.multipliedBy(4).toString()));
+        Duration leaseFloor = requestTimeout.plus(LEASE_SAFETY.multipliedBy(2));
+        if (r.valid(Setting.TOKENWORKER_LEASE, Setting.TOKENWORKER_REQUEST_TIMEOUT)
+                && lease.compareTo(leaseFloor) < 0) {
+            r.problem(Setting.TOKENWORKER_LEASE,
+                    "must exceed " + r.label(Setting.TOKENWORKER_REQUEST_TIMEOUT) + " (" + requestTimeout
+                            + ") by at least " + LEASE_SAFETY.multipliedBy(2).toSeconds() + " seconds, so a call "
+                            + "always ends before its claim can pass to another worker",
+                    min(leaseFloor.plusSeconds(25), MAX_LEASE).toString());
         }
-        if (refreshMargin != null && interval != null && maxRunDuration != null
+        if (r.valid(Setting.TOKENWORKER_STATUS_MAX_SILENCE, Setting.TOKENWORKER_INTERVAL)
+                && statusMaxSilence.compareTo(interval) <= 0) {
+            r.problem(Setting.TOKENWORKER_STATUS_MAX_SILENCE,
+                    "must exceed " + r.label(Setting.TOKENWORKER_INTERVAL) + " (" + interval + "), or status asks "
+                            + "for attention between any two runs", interval.multipliedBy(3).toString());
+        }
+        if (r.valid(Setting.TOKENWORKER_MAX_RUN_DURATION, Setting.TOKENWORKER_LEASE)
+                && maxRunDuration.compareTo(lease) <= 0) {
+            r.problem(Setting.TOKENWORKER_MAX_RUN_DURATION,
+                    "must exceed " + r.label(Setting.TOKENWORKER_LEASE) + " (" + lease + "): a pass of a live "
+                            + "execution can take up to a lease between two heartbeats, and it must never be "
+                            + "recovered as dead",
+                    lease.multipliedBy(4).toString());
+        }
+        if (r.valid(Setting.TOKENWORKER_REFRESH_MARGIN, Setting.TOKENWORKER_INTERVAL,
+                Setting.TOKENWORKER_MAX_RUN_DURATION)
                 && refreshMargin.compareTo(interval.plus(maxRunDuration)) <= 0) {
-            r.problem(ConfigurationProblem.of(Setting.TOKENWORKER_REFRESH_MARGIN,
-                    "is " + refreshMargin + ", but must exceed TOKENWORKER_INTERVAL (" + interval
-                            + ") + TOKENWORKER_MAX_RUN_DURATION (" + maxRunDuration + ") = "
-                            + interval.plus(maxRunDuration) + ": a token flagged just after one run is refreshed"
-                            + " by the next, which may start an interval later and take that long (lower the"
-                            + " other two, or raise the margin)",
-                    interval.plus(maxRunDuration).plusMinutes(10).toString()));
+            r.problem(Setting.TOKENWORKER_REFRESH_MARGIN,
+                    "is " + refreshMargin + ", but must exceed " + r.label(Setting.TOKENWORKER_INTERVAL) + " ("
+                            + interval + ") + " + r.label(Setting.TOKENWORKER_MAX_RUN_DURATION) + " ("
+                            + maxRunDuration + ") = " + interval.plus(maxRunDuration) + ": a token flagged just "
+                            + "after one run is refreshed by the next, which may start an interval later and take "
+                            + "that long (lower the other two, or raise the margin)",
+                    interval.plus(maxRunDuration).plusMinutes(10).toString());
         }
     }
 
@@ -145,7 +197,17 @@ public final class TokenWorkerProperties {
 
     /** Reads and validates everything; problems that do not depend on the command are reported here. */
     public static TokenWorkerProperties fromEnvironment(Map<String, String> env) {
-        Reader reader = new Reader(env);
+        return fromEnvironment(env, Map.of());
+    }
+
+    /**
+     * Like {@link #fromEnvironment(Map)}, for values some of which were typed as command-line options: a problem
+     * with one of those is reported under the option's name (and its example written as that option).
+     *
+     * @param optionNames for each setting given as an option, the option's name, e.g. {@code --concurrency}
+     */
+    public static TokenWorkerProperties fromEnvironment(Map<String, String> env, Map<Setting, String> optionNames) {
+        Reader reader = new Reader(env, optionNames);
         TokenWorkerProperties properties = new TokenWorkerProperties(reader);
         reader.throwIfProblems();
         return properties;
@@ -156,7 +218,12 @@ public final class TokenWorkerProperties {
      * {@link #fromEnvironment} checks plus a key to encrypt with and at least one region, all reported at once.
      */
     public static TokenWorkerProperties forTokenProcessing(Map<String, String> env) {
-        Reader reader = new Reader(env);
+        return forTokenProcessing(env, Map.of());
+    }
+
+    /** {@link #forTokenProcessing(Map)} with problems named as in {@link #fromEnvironment(Map, Map)}. */
+    public static TokenWorkerProperties forTokenProcessing(Map<String, String> env, Map<Setting, String> optionNames) {
+        Reader reader = new Reader(env, optionNames);
         TokenWorkerProperties properties = new TokenWorkerProperties(reader);
         properties.tokenProcessingProblems().forEach(reader::problem);
         reader.throwIfProblems();
@@ -173,12 +240,13 @@ public final class TokenWorkerProperties {
 
     private List<ConfigurationProblem> tokenProcessingProblems() {
         List<ConfigurationProblem> problems = new ArrayList<>();
-        if (encryptionKey.isEmpty()) {
+        // A key or a region credential that was given but wrong is reported already, under its own variable.
+        if (encryptionKey.isEmpty() && !encryptionKeyGiven) {
             problems.add(ConfigurationProblem.of(Setting.TOKEN_ENCRYPTION_KEY,
                     "is required: base64 of 32 random bytes (generate one with: openssl rand -base64 32)",
                     "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="));
         }
-        if (enabledRegions.isEmpty()) {
+        if (enabledRegions.isEmpty() && !regionCredentialsGiven) {
             problems.add(new ConfigurationProblem("FULLSCRIPT_US_CLIENT_ID",
                     "no Fullscript region is configured: set FULLSCRIPT_US_CLIENT_ID and FULLSCRIPT_US_CLIENT_SECRET "
                             + "(and/or the FULLSCRIPT_CA_ pair) to the app credentials from the Fullscript API dashboard",
@@ -198,9 +266,9 @@ public final class TokenWorkerProperties {
             Optional<URI> root = r.optional(urlSetting).flatMap(v -> r.serverRoot(urlSetting, v));
             if (id.isPresent() != secret.isPresent()) {
                 Setting missing = id.isPresent() ? secretSetting : idSetting;
-                r.problem(ConfigurationProblem.of(missing, "must be set together with "
-                        + (id.isPresent() ? idSetting : secretSetting) + " (or unset both to disable the "
-                        + region + " region)", missing == idSetting ? "your-client-id" : null));
+                r.problem(missing, "must be set together with " + (id.isPresent() ? idSetting : secretSetting)
+                        + " (or unset both to disable the " + region + " region)",
+                        missing == idSetting ? "your-client-id" : null);
             }
             if (id.isPresent() && secret.isPresent()) {
                 regions.put(region, new RegionCredentials(region, id.get(), secret.get(),
@@ -334,17 +402,49 @@ public final class TokenWorkerProperties {
         return embeddedPort;
     }
 
-    /** Reads variables, collecting every problem instead of stopping at the first. */
+    /**
+     * Reads variables, collecting every problem instead of stopping at the first. A problem is reported under the
+     * name the user typed: the command-line option when the value came from one, else the variable.
+     */
     private static final class Reader {
         private final Map<String, String> env;
+        private final Map<Setting, String> optionNames;
         private final List<ConfigurationProblem> problems = new ArrayList<>();
+        private final Set<Setting> invalid = EnumSet.noneOf(Setting.class);
 
-        Reader(Map<String, String> env) {
+        Reader(Map<String, String> env, Map<Setting, String> optionNames) {
             this.env = env;
+            this.optionNames = Map.copyOf(optionNames);
+        }
+
+        /** The option the value was given with ({@code --concurrency}), or the variable's name. */
+        String label(Setting setting) {
+            return optionNames.getOrDefault(setting, setting.name());
+        }
+
+        void problem(Setting setting, String expectation, String example) {
+            invalid.add(setting);
+            problems.add(new ConfigurationProblem(label(setting), expectation, example));
         }
 
         void problem(ConfigurationProblem problem) {
             problems.add(problem);
+        }
+
+        /** None of these settings has been reported: rules between them may be checked. */
+        boolean valid(Setting... settings) {
+            return Arrays.stream(settings).noneMatch(invalid::contains);
+        }
+
+        /** Set to something other than blanks. */
+        boolean isGiven(Setting setting) {
+            String value = env.get(setting.name());
+            return value != null && !value.isBlank();
+        }
+
+        boolean isSetButBlank(Setting setting) {
+            String value = env.get(setting.name());
+            return value != null && value.isBlank();
         }
 
         void throwIfProblems() {
@@ -373,7 +473,7 @@ public final class TokenWorkerProperties {
             String value = raw(setting);
             T parsed = parser.apply(value);
             if (parsed == null) {
-                problem(ConfigurationProblem.of(setting, "expected " + expectation + shown(setting, value), example));
+                problem(setting, "expected " + expectation + shown(setting, value), example);
                 return fallback;
             }
             return parsed;
@@ -389,8 +489,8 @@ public final class TokenWorkerProperties {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem(ConfigurationProblem.of(setting, "expected a whole number from " + min + " to " + max
-                    + shown(setting, value), setting.defaultValue()));
+            problem(setting, "expected a whole number from " + min + " to " + max
+                    + shown(setting, value), setting.defaultValue());
             return Integer.parseInt(setting.defaultValue());
         }
 
@@ -399,7 +499,7 @@ public final class TokenWorkerProperties {
             if (value.equals("true") || value.equals("false")) {
                 return Boolean.parseBoolean(value);
             }
-            problem(ConfigurationProblem.of(setting, "expected true or false" + shown(setting, value), "false"));
+            problem(setting, "expected true or false" + shown(setting, value), "false");
             return Boolean.parseBoolean(setting.defaultValue());
         }
 
@@ -413,8 +513,8 @@ public final class TokenWorkerProperties {
             if (parsed != null && parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
                 return parsed;
             }
-            problem(ConfigurationProblem.of(setting, "expected an ISO-8601 duration from " + min + " to " + max
-                    + shown(setting, value), example));
+            problem(setting, "expected an ISO-8601 duration from " + min + " to " + max
+                    + shown(setting, value), example);
             return setting.defaultValue() == null ? null : parseDuration(setting.defaultValue());
         }
 
@@ -436,8 +536,8 @@ public final class TokenWorkerProperties {
             try {
                 return Optional.of(EncryptionKey.fromBase64(value));
             } catch (IllegalArgumentException e) {
-                problem(ConfigurationProblem.of(setting, "each key " + e.getMessage()
-                        + "; expected base64 of 32 random bytes (openssl rand -base64 32)", null));
+                problem(setting, "each key " + e.getMessage()
+                        + "; expected base64 of 32 random bytes (openssl rand -base64 32)", null);
                 return Optional.empty();
             }
         }
@@ -449,8 +549,8 @@ public final class TokenWorkerProperties {
             }
             // Only scheme, host and path are shown: operators do put user and password in the query string.
             String safe = value.replaceAll("\\?.*$", "?...").replaceAll("//[^/@]*@", "//...@");
-            problem(ConfigurationProblem.of(setting, "expected a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)"
-                    + ", got '" + safe + "'", "jdbc:postgresql://db.internal:5432/clinic"));
+            problem(setting, "expected a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)"
+                    + ", got '" + safe + "'", "jdbc:postgresql://db.internal:5432/clinic");
             return false;
         }
 
@@ -464,14 +564,14 @@ public final class TokenWorkerProperties {
             }
             if (uri == null || uri.getHost() == null || uri.getScheme() == null
                     || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
-                problem(ConfigurationProblem.of(setting, "expected an absolute https URL of the server root, got '"
-                        + value + "'", "https://api-us.fullscript.com"));
+                problem(setting, "expected an absolute https URL of the server root, got '"
+                        + value + "'", "https://api-us.fullscript.com");
                 return Optional.empty();
             }
             if (uri.getScheme().equals("http") && !isLoopback(uri.getHost())) {
-                problem(ConfigurationProblem.of(setting, "plain http is only allowed for a loopback address (the "
+                problem(setting, "plain http is only allowed for a loopback address (the "
                         + "client secret travels in the request), got '" + value + "'",
-                        "https://api-us.fullscript.com"));
+                        "https://api-us.fullscript.com");
                 return Optional.empty();
             }
             return Optional.of(uri);

@@ -96,6 +96,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
+     * Whether {@code dataDirectory} holds a PostgreSQL cluster (initdb writes PG_VERSION first), so that a reading
+     * command can start on it without creating one.
+     */
+    public static boolean holdsADatabase(Path dataDirectory) {
+        return Files.isRegularFile(dataDirectory.resolve("PG_VERSION"));
+    }
+
+    /**
      * When the port is taken, PostgreSQL fails to listen but the library's readiness probe still reaches whatever
      * answers there (another worker's embedded database, say), and this process would silently use that one.
      */

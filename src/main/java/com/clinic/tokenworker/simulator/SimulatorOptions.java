@@ -44,17 +44,18 @@ public record SimulatorOptions(
         requirePositive(codeLifetime, "codeLifetime");
         Objects.requireNonNull(latency, "latency");
         if (latency.isNegative()) {
-            throw new IllegalArgumentException("latency must not be negative");
+            throw new IllegalArgumentException("latency must be zero or more (e.g. PT0.3S), was " + latency);
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            throw new IllegalArgumentException("port must be from 0 to 65535 (0 picks a free one), was " + port);
         }
         double sum = requireProbability(rateLimitedRate, "rateLimitedRate")
                 + requireProbability(serverErrorRate, "serverErrorRate")
                 + requireProbability(lostResponseRate, "lostResponseRate")
                 + requireProbability(invalidGrantRate, "invalidGrantRate");
         if (sum > 1.0) {
-            throw new IllegalArgumentException("fault rates must sum to at most 1, was " + sum);
+            throw new IllegalArgumentException("the four fault rates share the same requests and must sum to at "
+                    + "most 1, was " + sum);
         }
     }
 
@@ -77,13 +78,13 @@ public record SimulatorOptions(
     private static void requirePositive(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive");
+            throw new IllegalArgumentException(name + " must be a positive duration (e.g. PT2H), was " + d);
         }
     }
 
     private static double requireProbability(double p, String name) {
         if (!(p >= 0.0 && p <= 1.0)) {
-            throw new IllegalArgumentException(name + " must be in 0..1, was " + p);
+            throw new IllegalArgumentException(name + " must be a share from 0 to 1 (e.g. 0.1), was " + p);
         }
         return p;
     }

@@ -13,6 +13,7 @@ import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
 import java.net.ServerSocket;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,13 +80,51 @@ class RunCommandTest {
     }
 
     @Test
-    void runWhenDatabaseIsUnreachableThenExitsFive(CapturedOutput output) {
-        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/nowhere");
+    void runWhenDatabaseIsUnreachableThenOneLineNamesItsHostAndPort(CapturedOutput output) {
+        int port = closedPort();
+        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + port + "/nowhere?password=in-the-url");
 
         assertThat(Main.execute(env, clock, "run")).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
-        assertThat(output.getAll()).contains("run failed (DATABASE_UNREACHABLE)")
-                .doesNotContain(env.get("FULLSCRIPT_US_CLIENT_SECRET"))
-                .as("one line, no stack trace").doesNotContain("\tat ");
+
+        assertThat(problems(output)).containsExactly("ERROR RunCommand - run failed (exit 5): cannot reach the "
+                + "database at 127.0.0.1:" + port + "/nowhere (connection refused); check SPRING_DATASOURCE_URL and "
+                + "that PostgreSQL accepts connections there");
+        assertThat(output.getAll()).doesNotContain("in-the-url", "UnsatisfiedDependencyException", "\tat ",
+                env.get("FULLSCRIPT_US_CLIENT_SECRET"));
+    }
+
+    @Test
+    void runWhenTheDatabaseRefusesTheLoginThenOneLineNamesWhereAndWhatToCheck(CapturedOutput output) {
+        // Without the embedded test server's ?user=postgres, which would win over the username.
+        env.put("SPRING_DATASOURCE_URL", database.url().replaceFirst("\\?.*$", ""));
+        env.put("SPRING_DATASOURCE_USERNAME", "nobody");
+
+        assertThat(Main.execute(env, clock, "run")).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
+
+        assertThat(problems(output)).containsExactly("ERROR RunCommand - run failed (exit 5): the database at "
+                + DatabaseAddress.hostPortAndDatabase(database.url()) + " refused the login (FATAL: role \"nobody\" "
+                + "does not exist); check SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
+        assertThat(output.getAll()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void runWhenTheDatabaseUrlOptionIsUnreachableThenTheLineNamesTheOption(CapturedOutput output) {
+        int port = closedPort();
+
+        assertThat(Main.execute(env, clock, "run", "--database-url=jdbc:postgresql://127.0.0.1:" + port + "/x"))
+                .isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
+
+        assertThat(problems(output)).singleElement().asString().endsWith("check --database-url and that PostgreSQL "
+                + "accepts connections there");
+    }
+
+    @Test
+    void runWhenAnOptionValueIsWrongThenTheProblemNamesTheOptionNotTheVariable(CapturedOutput output) {
+        assertThat(Main.execute(env, clock, "run", "--concurrency=abc")).isEqualTo(
+                ExitCode.INVALID_CONFIGURATION.code());
+
+        assertThat(output.getErr().lines().toList()).containsExactly("invalid configuration:",
+                "  - --concurrency: expected a whole number from 1 to 64, got 'abc' (example: --concurrency=8)");
     }
 
     @Test
@@ -100,7 +139,11 @@ class RunCommandTest {
 
         assertThat(codeRow(jdbc(), first)).containsEntry("status", "PENDING").containsEntry("attempts", 0);
         assertThat(codeRow(jdbc(), second)).containsEntry("status", "PENDING").containsEntry("attempts", 0);
-        assertThat(output.getAll()).contains("FULLSCRIPT_US_CLIENT_SECRET").doesNotContain("rotated-by-someone");
+        assertThat(output.getAll()).contains("FULLSCRIPT_US_CLIENT_SECRET").doesNotContain("rotated-by-someone")
+                .as("one line, not Spring Batch's stack trace").doesNotContain("\tat ");
+        assertThat(problems(output)).singleElement().asString().startsWith("ERROR FailedExecutionLog - "
+                + "tokenMaintenanceJob execution 2: step exchangeCodes failed (exit 4): Fullscript rejected the client "
+                + "credentials of region us: check FULLSCRIPT_US_CLIENT_ID and FULLSCRIPT_US_CLIENT_SECRET");
         assertThat(jdbc().sql("SELECT status FROM batch_job_execution ORDER BY job_execution_id DESC LIMIT 1")
                 .query(String.class).single()).isEqualTo("FAILED");
 
@@ -125,6 +168,18 @@ class RunCommandTest {
     @Test
     void runWhenCommandIsUnknownThenUsageExitCode() {
         assertThat(Main.execute(env, clock, "exchange-everything")).isEqualTo(ExitCode.USAGE.code());
+    }
+
+    /**
+     * The WARN and ERROR lines without their time, but for the announcement of a disabled region: what a failed
+     * start or run shows beyond its ordinary progress.
+     */
+    private static List<String> problems(CapturedOutput output) {
+        return output.getAll().lines()
+                .map(line -> line.replaceFirst("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ", ""))
+                .filter(line -> line.startsWith("WARN") || line.startsWith("ERROR"))
+                .filter(line -> !line.contains("region ca disabled"))
+                .toList();
     }
 
     private JdbcClient jdbc() {

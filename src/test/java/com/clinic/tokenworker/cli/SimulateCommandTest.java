@@ -139,7 +139,8 @@ class SimulateCommandTest {
                 "--server-errors", "0.5");
 
         assertThat(exit).isEqualTo(ExitCode.USAGE.code());
-        assertThat(output.getErr()).contains("fault rates must sum to at most 1").doesNotContain("\tat ");
+        assertThat(output.getErr()).contains("--rate-limited, --server-errors, --lost-responses, --invalid-grants are "
+                + "shares of the same requests and must sum to at most 1, got 1.20").doesNotContain("\tat ");
     }
 
     @Test

@@ -27,8 +27,26 @@ class StatusEmbeddedDatabaseTest {
     private final SettableClock clock = new SettableClock(Instant.now());
 
     @Test
-    void statusWhenNoDatabaseRunsThenStartsTheEmbeddedOneAndStopsItAfter(@TempDir Path dataDir) {
+    void statusWhenThereIsNoEmbeddedDatabaseThenCreatesNoneAndSaysWhatToSet(@TempDir Path dataDir) {
         int port = freePort();
+
+        CommandLineRun result = CommandLineRun.execute(embeddedEnvironment(dataDir, port), clock, "status");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.INVALID_CONFIGURATION.code());
+        assertThat(result.err().lines()).containsExactly("invalid configuration:", "  - SPRING_DATASOURCE_URL: is "
+                + "not set, and there is no embedded development database to read in " + dataDir.resolve("pgdata")
+                + " (status creates none; run or daemon does): set it to the worker's database, or "
+                + "TOKENWORKER_EMBEDDED_DATA_DIR to the folder of an existing one (example: "
+                + "SPRING_DATASOURCE_URL=jdbc:postgresql://db.internal:5432/clinic)");
+        assertThat(result.out()).isEmpty();
+        assertThat(dataDir.resolve("pgdata")).as("no cluster created").doesNotExist();
+        assertThat(accepts(port)).isFalse();
+    }
+
+    @Test
+    void statusWhenAnEmbeddedFolderExistsButNoServerRunsThenReadsItAndStopsItAfter(@TempDir Path dataDir) {
+        int port = freePort();
+        EmbeddedDatabase.start(dataDir.resolve("pgdata"), port).close();
 
         CommandLineRun result = CommandLineRun.execute(embeddedEnvironment(dataDir, port), clock, "status");
 

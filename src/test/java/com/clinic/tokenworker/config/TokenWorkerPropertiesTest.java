@@ -45,6 +45,7 @@ class TokenWorkerPropertiesTest {
     void loadWhenProductionThenProductionRootsUnlessOverridden() {
         Map<String, String> env = valid();
         env.put("FULLSCRIPT_ENVIRONMENT", "production");
+        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.internal:5432/clinic");
         env.put("FULLSCRIPT_CA_CLIENT_ID", "ca-client");
         env.put("FULLSCRIPT_CA_CLIENT_SECRET", "ca-secret");
         env.put("FULLSCRIPT_CA_BASE_URL", "https://api-ca.fullscript.io/");
@@ -203,6 +204,115 @@ class TokenWorkerPropertiesTest {
         shortLease.put("TOKENWORKER_LEASE", "PT35S");
         assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(shortLease))
                 .hasMessageContaining("(example: TOKENWORKER_LEASE=PT1M)");
+    }
+
+    @Test
+    void loadWhenNothingIsSetThenTheRequestTimeoutUsesMostOfTheLeaseAndFitsTheShutdownGrace() {
+        TokenWorkerProperties properties = TokenWorkerProperties.fromEnvironment(valid());
+
+        assertThat(properties.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.lease()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(properties.requestTimeout().plus(TokenWorkerProperties.STOP_MARGIN))
+                .isLessThanOrEqualTo(TokenWorkerProperties.SHUTDOWN_GRACE);
+    }
+
+    @Test
+    void loadWhenTheRequestTimeoutOutlastsTheShutdownGraceThenRefusedNamingTheLimit() {
+        Map<String, String> env = valid();
+        env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT35S");
+        env.put("TOKENWORKER_LEASE", "PT60S");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .singleElement().hasToString("TOKENWORKER_REQUEST_TIMEOUT: is PT35S, but must leave 10 s of "
+                                + "the 40 s the process gives itself to stop after SIGTERM, so at most PT30S: a "
+                                + "longer call in flight at a shutdown is cut off, and its code waits a lease and "
+                                + "may be reported lost (example: TOKENWORKER_REQUEST_TIMEOUT=PT30S)"));
+        env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT30S");
+        assertThat(TokenWorkerProperties.fromEnvironment(env).requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void loadWhenTheDatabaseUrlIsSetButEmptyThenRefusedNamingIt() {
+        for (String blank : new String[] {"", "  "}) {
+            Map<String, String> env = valid();
+            env.put("SPRING_DATASOURCE_URL", blank);
+
+            assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                    .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                            .singleElement().extracting(ConfigurationProblem::variable)
+                            .isEqualTo("SPRING_DATASOURCE_URL"))
+                    .hasMessageContaining("SPRING_DATASOURCE_URL: is set but empty");
+        }
+    }
+
+    @Test
+    void loadWhenProductionHasNoDatabaseUrlThenTheEmbeddedDatabaseIsRefused() {
+        Map<String, String> env = valid();
+        env.put("FULLSCRIPT_ENVIRONMENT", "production");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .singleElement().hasToString("SPRING_DATASOURCE_URL: is required when FULLSCRIPT_ENVIRONMENT "
+                                + "is production: the embedded database is for development only, its data in a local "
+                                + "folder (example: SPRING_DATASOURCE_URL=jdbc:postgresql://db.internal:5432/clinic)"));
+    }
+
+    @Test
+    void forTokenProcessingWhenTheKeyIsMalformedThenOnlyItsRealProblemIsReported() {
+        Map<String, String> env = valid();
+        env.put("TOKEN_ENCRYPTION_KEY", "abc");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.forTokenProcessing(env))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .singleElement().satisfies(p -> {
+                            assertThat(p.variable()).isEqualTo("TOKEN_ENCRYPTION_KEY");
+                            assertThat(p.expectation()).startsWith("each key must decode to 32 bytes")
+                                    .doesNotContain("is required");
+                        }));
+    }
+
+    @Test
+    void forTokenProcessingWhenOnlyASecretIsMissingThenNoRegionFollowOnIsReported() {
+        Map<String, String> env = valid();
+        env.remove("FULLSCRIPT_US_CLIENT_SECRET");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.forTokenProcessing(env))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationProblem::toString)
+                        .containsExactly("FULLSCRIPT_US_CLIENT_SECRET: must be set together with "
+                                + "FULLSCRIPT_US_CLIENT_ID (or unset both to disable the US region)"));
+    }
+
+    @Test
+    void loadWhenAValueWasTypedAsAnOptionThenTheProblemNamesTheOption() {
+        Map<String, String> env = valid();
+        env.put("TOKENWORKER_CONCURRENCY", "abc");
+        env.put("TOKENWORKER_INTERVAL", "PT10S");
+        env.put("TOKENWORKER_STATUS_MAX_SILENCE", "PT5S");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env, Map.of(
+                Setting.TOKENWORKER_CONCURRENCY, "--concurrency", Setting.TOKENWORKER_INTERVAL, "--interval")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationProblem::toString)
+                        .containsExactly("--concurrency: expected a whole number from 1 to 64, got 'abc' "
+                                        + "(example: --concurrency=8)",
+                                "TOKENWORKER_STATUS_MAX_SILENCE: must exceed --interval (PT10S), or status asks for "
+                                        + "attention between any two runs (example: "
+                                        + "TOKENWORKER_STATUS_MAX_SILENCE=PT30S)"));
+    }
+
+    @Test
+    void loadWhenAValueIsRefusedThenNoRuleBetweenSettingsRepeatsItWithTheDefaultInItsPlace() {
+        Map<String, String> env = valid();
+        env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT55S");
+        env.put("TOKENWORKER_LEASE", "PT15S");
+
+        assertThatThrownBy(() -> TokenWorkerProperties.fromEnvironment(env))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationProblem::variable)
+                        .as("not also 'TOKENWORKER_LEASE must exceed the (default) timeout'")
+                        .containsExactly("TOKENWORKER_REQUEST_TIMEOUT"));
     }
 
     @Test
