@@ -30,6 +30,7 @@ public enum Setting {
     TOKENWORKER_STATUS_MAX_SILENCE(null, "`status`: how long may pass without a COMPLETED run before it asks for attention. Unset: three TOKENWORKER_INTERVALs, right for a daemon alone. The shipped ConfigMap sets PT3M: its CronJob (`*/5`, `run --window=PT4M`) leaves about 70 s between two windows."),
     TOKENWORKER_HISTORY_RETENTION("P30D", "How long finished history is kept: the job's last step, purgeHistory, deletes tokenMaintenanceJob executions that ended, final codes (EXCHANGED, EXPIRED, FAILED) and REVOKED tokens older than this, at most 1,000 executions and 10,000 codes per run. At least P1D (the monitoring views look back 24 hours)."),
     TOKENWORKER_LOG_LEVEL("INFO", "Level of the worker's own log lines: ERROR, WARN, INFO, DEBUG or TRACE (libraries stay at WARN). Read by logback.xml."),
+    TOKENWORKER_METRICS_PORT("9464", "Port of the HTTP server that `daemon` and `run --window` start for Prometheus and the kubelet: `/metrics`, `/livez`, `/readyz` (docs/metrics.md). `0` turns it off; otherwise 1024-65535. A port already taken is logged and the worker runs on without it."),
     TOKENWORKER_EMBEDDED_DATA_DIR("./.tokenworker/pgdata", "Data folder of the embedded development PostgreSQL (used only without SPRING_DATASOURCE_URL)."),
     TOKENWORKER_EMBEDDED_PORT("54329", "Port of the embedded development PostgreSQL, so a local web tier can connect to it.");
 
