@@ -70,6 +70,7 @@ final class DatabaseGauges {
                 s -> s.budgetAvailable().isPresent() ? s.budgetAvailable().getAsLong() : Double.NaN);
         Gauge.builder(DATABASE_UP, gauges, g -> g.latest.get().isPresent() ? 1 : 0)
                 .description("1 when the latest read of the gauges above succeeded within its timeout, else 0")
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -78,6 +79,8 @@ final class DatabaseGauges {
         Gauge.builder(name, this, g -> g.latest.get().map(value::applyAsDouble).orElse(Double.NaN))
                 .description(description)
                 .tags(tags)
+                // Micrometer holds a gauge's object weakly, and nothing else holds this one.
+                .strongReference(true)
                 .register(registry);
     }
 
