@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * The JDK's own HTTP server (no servlet container: it starts in milliseconds) on TOKENWORKER_METRICS_PORT, all
  * interfaces, so the kubelet and Prometheus reach it at the pod's IP.
  */
-final class HttpMetricsServer implements MetricsServer {
+public final class HttpMetricsServer implements MetricsServer {
 
-    static final String METRICS_PATH = "/metrics";
-    static final String LIVENESS_PATH = "/livez";
-    static final String READINESS_PATH = "/readyz";
+    public static final String METRICS_PATH = "/metrics";
+    public static final String LIVENESS_PATH = "/livez";
+    public static final String READINESS_PATH = "/readyz";
     /** Prometheus text format 0.0.4, what {@link PrometheusMeterRegistry#scrape()} writes. */
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
