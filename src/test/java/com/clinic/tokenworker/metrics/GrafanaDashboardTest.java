@@ -103,6 +103,21 @@ class GrafanaDashboardTest {
         }
     }
 
+    @Test
+    void everySqlBlockOfTheMetricsPageWhenRunAgainstAMigratedDatabaseThenSucceeds() throws Exception {
+        Matcher block = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL)
+                .matcher(java.nio.file.Files.readString(Path.of("docs", "metrics.md")));
+        int ran = 0;
+        while (block.find()) {
+            String sql = block.group(1).strip();
+
+            worker.jdbc().sql(sql).query().listOfRows();
+
+            ran++;
+        }
+        assertThat(ran).as("sql blocks in docs/metrics.md").isGreaterThanOrEqualTo(6);
+    }
+
     /** Grafana's PostgreSQL macros as Grafana expands them, over the dashboard's default range (6 hours). */
     static String withMacrosExpanded(String sql) {
         String range = "BETWEEN now() - interval '6 hours' AND now()";
