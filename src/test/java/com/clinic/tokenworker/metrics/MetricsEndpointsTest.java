@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class MetricsEndpointsTest {
 
     /** Near the real time: Spring Batch stamps its tables with the system clock. */
-    private final SettableClock clock = new SettableClock(Instant.now());
+    private final SettableClock clock = new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final HttpClient http = HttpClient.newHttpClient();
     private FakeFullscriptServer fullscript;
     private TestWorker worker;

@@ -14,6 +14,7 @@ import com.clinic.tokenworker.support.TestWorker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 class WorkerSnapshotReaderTest {
 
-    private final SettableClock clock = new SettableClock(Instant.now());
+    private final SettableClock clock = new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private FakeFullscriptServer fullscript;
     private TestWorker worker;
 
@@ -64,7 +65,7 @@ class WorkerSnapshotReaderTest {
 
         assertThat(snapshot.codes()).containsEntry(CodeStatus.PENDING, 2L).containsEntry(CodeStatus.FAILED, 0L)
                 .hasSize(CodeStatus.values().length);
-        assertThat(snapshot.oldestWaitingReceivedAt()).hasValue(oldest.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(snapshot.oldestWaitingReceivedAt()).hasValue(oldest);
         assertThat(snapshot.lastCompletedAt()).isEmpty();
     }
 
