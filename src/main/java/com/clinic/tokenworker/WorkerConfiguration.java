@@ -5,6 +5,7 @@ import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.crypto.TokenCipher;
 import com.clinic.tokenworker.fullscript.FullscriptClient;
+import com.clinic.tokenworker.metrics.FullscriptCallObserver;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -27,8 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class WorkerConfiguration {
 
     @Bean
-    FullscriptClient fullscriptClient(TokenWorkerProperties properties, Clock clock) {
-        return new FullscriptClient(properties.requestTimeout(), clock);
+    FullscriptClient fullscriptClient(TokenWorkerProperties properties, Clock clock,
+                                      FullscriptCallObserver callObserver) {
+        return new FullscriptClient(properties.requestTimeout(), clock, callObserver);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
@@ -67,6 +68,11 @@ public class PostgresRequestBudget implements RequestBudget {
         if (unused > 0) {
             bucket.addTokens(unused);
         }
+    }
+
+    @Override
+    public OptionalLong available() {
+        return OptionalLong.of(bucket.getAvailableTokens());
     }
 
     private static long configurationVersion(int requestsPer5Min) {

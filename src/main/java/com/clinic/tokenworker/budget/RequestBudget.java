@@ -1,5 +1,7 @@
 package com.clinic.tokenworker.budget;
 
+import java.util.OptionalLong;
+
 /**
  * The worker's share of Fullscript's per-app rate limit, shared by every worker process. Permits are taken
  * before a call is made and never block: what cannot be had now waits for a later pass.
@@ -17,4 +19,9 @@ public interface RequestBudget {
 
     /** Returns permits taken but not used (fewer rows were due than permits taken). */
     void giveBack(int unused);
+
+    /** Permits that could be taken right now by all workers together (for the metrics); empty if not known. */
+    default OptionalLong available() {
+        return OptionalLong.empty();
+    }
 }

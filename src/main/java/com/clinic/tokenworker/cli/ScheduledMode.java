@@ -1,6 +1,8 @@
 package com.clinic.tokenworker.cli;
 
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.metrics.MetricsEndpoints;
+import com.clinic.tokenworker.metrics.MetricsServer;
 import com.clinic.tokenworker.schedule.LocalLaunches;
 import com.clinic.tokenworker.schedule.ScheduledWorker;
 import com.clinic.tokenworker.schedule.StaleExecutionRecovery;
@@ -41,7 +43,8 @@ final class ScheduledMode {
 
     private static int runUntilStopped(TokenWorkerProperties properties, Clock clock, Optional<Duration> window,
                                        TerminationSignal signal) {
-        try (WorkerSession session = WorkerSession.open(properties, clock, Map.of())) {
+        try (WorkerSession session = WorkerSession.open(properties, clock, Map.of());
+             MetricsServer metrics = session.bean(MetricsEndpoints.class).open()) {
             session.bean(StaleExecutionRecovery.class).recoverStaleExecutions();
             if (signal.isRequested()) {
                 log.info("terminated during start-up; nothing was launched");

@@ -32,6 +32,7 @@ public enum Setting {
     TOKENWORKER_HISTORY_RETENTION("P30D", "How long finished history is kept: the job's last step, purgeHistory, deletes tokenMaintenanceJob executions that ended, final codes (EXCHANGED, EXPIRED, FAILED) and REVOKED tokens older than this, at most 1,000 executions and 10,000 codes per run. At least P1D (the monitoring views look back 24 hours)."),
     TOKENWORKER_CREDENTIAL_CHECK_INTERVAL("PT1H", "How often each enabled region's client credentials are verified at Fullscript (one exchange of a dummy code: `invalid_grant` means accepted, `invalid_client` or 401 refused), by the job's first step, verifyCredentials; also whenever the configured credentials change. The result is kept in `oauth_credential_check` for `status`. PT1M to P1D."),
     TOKENWORKER_LOG_LEVEL("INFO", "Level of the worker's own log lines: ERROR, WARN, INFO, DEBUG or TRACE (libraries stay at WARN). Read by logback.xml."),
+    TOKENWORKER_METRICS_PORT("9464", "Port of the HTTP server that `daemon` and `run --window` start for Prometheus and the kubelet: `/metrics`, `/livez`, `/readyz` (docs/metrics.md). `0` turns it off; otherwise 1024-65535. A port already taken is logged and the worker runs on without it."),
     TOKENWORKER_EMBEDDED_DATA_DIR("./.tokenworker/pgdata", "Data folder of the embedded development PostgreSQL (used only without SPRING_DATASOURCE_URL)."),
     TOKENWORKER_EMBEDDED_PORT("54329", "Port of the embedded development PostgreSQL, so a local web tier can connect to it.");
 

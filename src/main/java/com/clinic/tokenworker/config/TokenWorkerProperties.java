@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -81,6 +82,7 @@ public final class TokenWorkerProperties {
     private final Duration credentialCheckInterval;
     private final Path embeddedDataDir;
     private final int embeddedPort;
+    private final int metricsPort;
 
     private TokenWorkerProperties(Reader r) {
         datasourceUrl = r.optional(Setting.SPRING_DATASOURCE_URL).filter(url -> r.jdbcUrl(Setting.SPRING_DATASOURCE_URL, url));
@@ -133,6 +135,13 @@ public final class TokenWorkerProperties {
                 "ERROR, WARN, INFO, DEBUG or TRACE", "DEBUG", "INFO");
         embeddedDataDir = Path.of(r.raw(Setting.TOKENWORKER_EMBEDDED_DATA_DIR));
         embeddedPort = r.integer(Setting.TOKENWORKER_EMBEDDED_PORT, 1024, 65535);
+        metricsPort = r.integer(Setting.TOKENWORKER_METRICS_PORT, 0, 65535);
+        if (metricsPort > 0 && metricsPort < 1024) {
+            // The image runs as a non-root user, which cannot bind a privileged port.
+            r.problem(Setting.TOKENWORKER_METRICS_PORT,
+                    "expected 0 (no metrics server) or a port from 1024 to 65535, got '" + metricsPort + "'",
+                    Setting.TOKENWORKER_METRICS_PORT.defaultValue());
+        }
         checkRulesBetweenSettings(r);
     }
 
@@ -400,6 +409,11 @@ public final class TokenWorkerProperties {
 
     public int embeddedPort() {
         return embeddedPort;
+    }
+
+    /** Port of the metrics and probes server of {@code daemon} and {@code run --window}; empty when turned off. */
+    public OptionalInt metricsPort() {
+        return metricsPort == 0 ? OptionalInt.empty() : OptionalInt.of(metricsPort);
     }
 
     /**

@@ -1,6 +1,8 @@
 package com.clinic.tokenworker.fullscript;
 
 import com.clinic.tokenworker.config.RegionCredentials;
+import com.clinic.tokenworker.metrics.CallKind;
+import com.clinic.tokenworker.metrics.FullscriptCallObserver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -35,8 +38,14 @@ public class FullscriptClient {
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
+    private final FullscriptCallObserver observer;
 
     public FullscriptClient(Duration timeout, Clock clock) {
+        this(timeout, clock, FullscriptCallObserver.NONE);
+    }
+
+    public FullscriptClient(Duration timeout, Clock clock, FullscriptCallObserver observer) {
+        this.observer = observer;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -52,7 +61,8 @@ public class FullscriptClient {
         body.put("client_secret", credentials.clientSecret());
         body.put("code", code);
         body.put("redirect_uri", redirectUri);
-        return post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/token"), body, Expect.TOKEN, Optional.empty());
+        return observed(CallKind.EXCHANGE, credentials,
+                () -> post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/token"), body, Expect.TOKEN, Optional.empty()));
     }
 
     /** @param owner the user the row names: a refresh answer that leaves resource_owner out is still usable */
@@ -66,7 +76,8 @@ public class FullscriptClient {
         if (redirectUri != null) {
             body.put("redirect_uri", redirectUri);
         }
-        return post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/token"), body, Expect.TOKEN, Optional.of(owner));
+        return observed(CallKind.REFRESH, credentials,
+                () -> post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/token"), body, Expect.TOKEN, Optional.of(owner)));
     }
 
     public TokenEndpointResult revoke(RegionCredentials credentials, String token) {
@@ -74,10 +85,24 @@ public class FullscriptClient {
         body.put("client_id", credentials.clientId());
         body.put("client_secret", credentials.clientSecret());
         body.put("token", token);
-        return post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/revoke"), body, Expect.REVOCATION, Optional.empty());
+        return observed(CallKind.REVOKE, credentials,
+                () -> post(ServerRoot.endpoint(credentials.baseUrl(), "/api/oauth/revoke"), body, Expect.REVOCATION, Optional.empty()));
     }
 
     private enum Expect { TOKEN, REVOCATION }
+
+    /** Latency on the monotonic clock: it measures an interval, not a moment, so the injected Clock has no say. */
+    private TokenEndpointResult observed(CallKind kind, RegionCredentials credentials,
+                                         Supplier<TokenEndpointResult> call) {
+        long started = System.nanoTime();
+        TokenEndpointResult result = call.get();
+        try {
+            observer.called(kind, credentials.region(), result, Duration.ofNanos(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            // A metric is never worth a result: a grant in hand must still be stored.
+        }
+        return result;
+    }
 
     private TokenEndpointResult post(URI uri, Map<String, String> body, Expect expect,
                                      Optional<ResourceOwnerRef> knownOwner) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.clinic.tokenworker.config.Setting;
+import com.clinic.tokenworker.metrics.HttpMetricsServer;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -226,6 +227,36 @@ class KubernetesManifestsTest {
         assertThat(spec.getFailedJobsHistoryLimit()).as("failedJobsHistoryLimit").isNotNull().isPositive();
         assertThat(job.getTtlSecondsAfterFinished()).as("ttlSecondsAfterFinished").isNotNull().isPositive();
         assertThat(job.getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+    }
+
+    @Test
+    void daemonDeploymentProbesAndScrapesTheWorkersMetricsPortAndEndpoints() {
+        Deployment daemon = the(Deployment.class, DAEMON_NAME);
+        Container worker = onlyContainer(daemon.getSpec().getTemplate().getSpec());
+        int port = Integer.parseInt(Setting.TOKENWORKER_METRICS_PORT.defaultValue());
+        Map<String, String> annotations = daemon.getSpec().getTemplate().getMetadata().getAnnotations();
+
+        assertThat(variableSources(worker)).extracting(VariableSource::variable)
+                .as("the port is the Setting's default, not overridden for the pod")
+                .doesNotContain(Setting.TOKENWORKER_METRICS_PORT.name());
+        assertThat(worker.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getContainerPort()).isEqualTo(port);
+            assertThat(p.getName()).isEqualTo("metrics");
+        });
+        assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", String.valueOf(port))
+                .containsEntry("prometheus.io/path", HttpMetricsServer.METRICS_PATH);
+        assertThat(worker.getLivenessProbe().getHttpGet().getPath()).isEqualTo(HttpMetricsServer.LIVENESS_PATH);
+        assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo(HttpMetricsServer.READINESS_PATH);
+        for (var probe : List.of(worker.getLivenessProbe(), worker.getReadinessProbe())) {
+            var target = probe.getHttpGet().getPort();
+            assertThat(target.getIntVal() != null ? String.valueOf(target.getIntVal()) : target.getStrVal())
+                    .as("probe port").isIn(String.valueOf(port), "metrics");
+            assertThat(probe.getTimeoutSeconds()).as("probe timeout: above the readiness ping's 2 s wait")
+                    .isGreaterThan(2);
+        }
+        assertThat(worker.getLivenessProbe().getPeriodSeconds() * worker.getLivenessProbe().getFailureThreshold())
+                .as("a wedged node is restarted, but never for one slow answer").isGreaterThanOrEqualTo(30);
     }
 
     @Test
