@@ -9,7 +9,6 @@ import com.clinic.tokenworker.schedule.ExecutionStopper;
 import com.clinic.tokenworker.schedule.StaleExecutionRecovery;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +87,7 @@ public class RunCommand implements Callable<Integer> {
      * its in-flight calls are recorded, the execution ends STOPPED, and the process exits 0.
      */
     private int runOnce(TokenWorkerProperties properties, TerminationSignal signal) {
-        try (WorkerSession session = WorkerSession.open(properties, parent.clock(), Map.of())) {
+        try (WorkerSession session = WorkerSession.openForOneRun(properties, parent.clock())) {
             session.bean(StaleExecutionRecovery.class).recoverStaleExecutions();
             CountDownLatch launched = new CountDownLatch(1);
             Thread stopper = new Thread(() -> stopOnTermination(signal, session.bean(ExecutionStopper.class),

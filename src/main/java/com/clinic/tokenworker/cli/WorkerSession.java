@@ -19,6 +19,21 @@ final class WorkerSession implements AutoCloseable {
         this.context = context;
     }
 
+    /**
+     * Spring properties of a context that runs the job once and never schedules it (plain {@code run}): no Quartz
+     * scheduler (its auto-configuration is left out), and beans made only when asked for, so the scheduler's own
+     * beans, which a single run never asks for, are never made. {@code daemon} and {@code run --window} use
+     * {@link #open} and get the whole context, eagerly, as before.
+     */
+    static final Map<String, Object> ONE_RUN = Map.of(
+            "spring.autoconfigure.exclude", "org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration",
+            "spring.main.lazy-initialization", true);
+
+    /** A context for running the job once, without the Quartz scheduler: {@link #ONE_RUN}. */
+    static WorkerSession openForOneRun(TokenWorkerProperties properties, Clock clock) {
+        return open(properties, clock, ONE_RUN);
+    }
+
     static WorkerSession open(TokenWorkerProperties properties, Clock clock, Map<String, Object> springProperties) {
         DatabaseSession database = DatabaseSession.open(properties);
         try {

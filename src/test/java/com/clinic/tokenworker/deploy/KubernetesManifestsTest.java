@@ -208,7 +208,7 @@ class KubernetesManifestsTest {
 
         assertThat(spec.getSchedule()).isEqualTo("*/5 * * * *");
         assertThat(worker.getArgs()).as("worker arguments").containsExactly("run", "--window=PT5M30S");
-        assertThat(worker.getCommand()).as("command (the image ENTRYPOINT runs the jar)").isNullOrEmpty();
+        assertThat(worker.getCommand()).as("command (the image ENTRYPOINT runs the worker)").isNullOrEmpty();
         assertThat(window).as("the window outlasts the period by the next pod's start-up and more")
                 .isGreaterThanOrEqualTo(period + STARTUP_ALLOWANCE_SECONDS);
         assertThat(spec.getConcurrencyPolicy()).as("overlapping pods are nodes of one Quartz cluster")
@@ -265,7 +265,7 @@ class KubernetesManifestsTest {
         Container worker = onlyContainer(daemon.getSpec().getTemplate().getSpec());
 
         assertThat(worker.getArgs()).as("worker arguments").containsExactly("daemon");
-        assertThat(worker.getCommand()).as("command (the image ENTRYPOINT runs the jar)").isNullOrEmpty();
+        assertThat(worker.getCommand()).as("command (the image ENTRYPOINT runs the worker)").isNullOrEmpty();
         assertThat(daemon.getSpec().getReplicas()).as("replicas in the default (cron) mode").isZero();
         assertThat(daemon.getSpec().getSelector().getMatchLabels())
                 .as("selector matches the pod template")
@@ -511,16 +511,16 @@ class KubernetesManifestsTest {
     // ---------------------------------------------------------------------------------------------------------
 
     @Test
-    void dockerfileRunsTheJarAsTheNonRootUserThePodsExpect() throws IOException {
+    void dockerfileRunsTheLaidOutWorkerAsTheNonRootUserThePodsExpect() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
 
         assertThat(dockerfile).contains("FROM maven:3.9-eclipse-temurin-17 AS build")
                 .contains("mvn -q -DskipTests package")
                 .containsPattern("(?m)^FROM eclipse-temurin:17-jre")
-                .contains("/app/fullscript-token-worker.jar")
+                .contains("bash /tmp/image-layout.sh /tmp/worker.jar /app")
                 .containsPattern("(?m)^WORKDIR /app$")
                 .containsPattern("(?m)^USER " + NON_ROOT_UID + "(:" + NON_ROOT_UID + ")?$")
-                .containsPattern("(?m)^ENTRYPOINT \\[\"java\",\"-jar\",\"/app/fullscript-token-worker.jar\"\\]$")
+                .containsPattern("(?m)^ENTRYPOINT \\[\"/app/worker\"\\]$")
                 .containsPattern("(?m)^CMD \\[\"run\"\\]$");
         assertThat(Path.of(".dockerignore")).exists();
     }
