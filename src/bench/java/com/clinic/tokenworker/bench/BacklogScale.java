@@ -31,7 +31,9 @@ final class BacklogScale {
     static final Duration RUN_FOR = Duration.ofSeconds(30);
     static final double FLAT = 1.5;
     private static final Pattern GC_AFTER = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
-    private static final Pattern CLAIM = Pattern.compile("(?is).*oauth_pending_code.*skip\\s+locked.*");
+    /** The claim: takes due rows with SKIP LOCKED and makes them EXCHANGING (the purge's DELETE also skips locks). */
+    private static final Pattern CLAIM = Pattern.compile(
+            "(?is)^(?!\\s*delete).*oauth_pending_code.*skip\\s+locked.*");
     private static final Pattern EXECUTION_TIME = Pattern.compile("Execution Time: ([0-9.]+) ms");
 
     private record Phase(int pending, double workerClaimMedianMs, int claims, double explainMedianMs,
@@ -132,10 +134,11 @@ final class BacklogScale {
         long end = System.currentTimeMillis();
         List<StatementLog.Statement> claims = StatementLog.of(bench.database.log(), dbName).stream()
                 .filter(s -> s.epochMillis() >= start - 1000 && s.epochMillis() <= end + 1000)
-                .filter(s -> CLAIM.matcher(s.sql()).matches()).toList();
+                .filter(s -> CLAIM.matcher(s.sql()).matches())
+                .filter(s -> StatementLog.withParameters(s).contains("EXCHANGING")).toList();
         if (claims.isEmpty()) {
-            throw new IllegalStateException("no claim with SKIP LOCKED on oauth_pending_code in the log at " + pending
-                    + " PENDING; see target/bench/logs/s8-run-" + pending + ".log");
+            throw new IllegalStateException("no claim (SKIP LOCKED, into EXCHANGING) on oauth_pending_code in the "
+                    + "log at " + pending + " PENDING; see target/bench/logs/s8-run-" + pending + ".log");
         }
         List<Double> durations = claims.stream().map(StatementLog.Statement::durationMillis).toList();
         String claim = StatementLog.withParameters(claims.get(claims.size() - 1));
@@ -172,7 +175,8 @@ final class BacklogScale {
             return false;
         }
         try (Connection c = BenchDatabase.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_pending_code' AND indexdef ILIKE '% WHERE %'")) {
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_pending_code' "
+                        + "AND indexdef ILIKE '% WHERE %'")) {
             while (rs.next()) {
                 if (plan.contains(" " + rs.getString(1) + " ") || plan.contains(" " + rs.getString(1) + "\n")) {
                     return true;

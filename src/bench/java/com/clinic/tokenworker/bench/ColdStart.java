@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Scenario 6: cold start of `run` with nothing to do, next to a bare Spring Boot + JDBC app that runs one query
  * (src/bench/bare-app, built here on the worker's Boot version). Three variants run in turn, the order rotating
- * each round, {@link #ROUNDS} rounds after one unmeasured warm-up each: the worker by plain {@code java -jar}, the
+ * each round, {@link #ROUNDS} rounds (the median absorbs one cold first run): the worker by plain
+ * {@code java -jar}, the
  * worker by the image's command line ({@code DIR/worker run}, DIR laid out by src/main/docker/image-layout.sh),
  * and the bare app by {@code java -jar}. Wall time = process start to exit as the parent sees it; peak RSS =
  * the kernel's VmHWM of the process, sampled every 20 ms.
@@ -47,7 +48,7 @@ final class ColdStart {
         try (FakeFullscriptServer fullscript = BenchContext.fullscript()) {
             Map<String, String> env = Workers.environment(db, fullscript);
             Variant[] order = Variant.values();
-            for (int round = 0; round <= ROUNDS; round++) {
+            for (int round = 0; round < ROUNDS; round++) {
                 for (int i = 0; i < order.length; i++) {
                     Variant v = order[(i + round) % order.length];
                     ChildProcess p = start(bench, v, env, imageDir, bareJar, "s6-" + v.name().toLowerCase()
@@ -56,10 +57,8 @@ final class ColdStart {
                     if (exit != 0) {
                         throw new IllegalStateException(p.name() + " exited " + exit + ":\n" + p.tail(30));
                     }
-                    if (round > 0) {
-                        wall.get(v).add(p.wall().toMillis() / 1000.0);
-                        rss.get(v).add(p.sampler().peakRssKb() / 1024.0);
-                    }
+                    wall.get(v).add(p.wall().toMillis() / 1000.0);
+                    rss.get(v).add(p.sampler().peakRssKb() / 1024.0);
                 }
             }
         }
@@ -67,7 +66,7 @@ final class ColdStart {
         double bareRss = Stats.median(rss.get(Variant.BARE));
         fill(plain, wall.get(Variant.PLAIN), rss.get(Variant.PLAIN), bareWall, bareRss, 1.6);
         fill(image, wall.get(Variant.IMAGE), rss.get(Variant.IMAGE), bareWall, bareRss, 1.3);
-        String method = "Median of " + ROUNDS + " alternating rounds (after a warm-up round), against a database "
+        String method = "Median of " + ROUNDS + " alternating rounds, against a database "
                 + "already migrated with nothing due. Wall time from process start to exit as the bench sees it; "
                 + "peak RSS = VmHWM of the process. Reference: `java -jar bare-app.jar` (Spring Boot "
                 + bench.settings.bootVersion() + " + JDBC, one SELECT 1, then exit) in the same rounds.";

@@ -33,7 +33,8 @@ final class Drain {
                 + "burst of 500 covers the drain, so the budget never holds it up); fake latency " + describe(latency)
                 + ", mean " + Stats.round(meanSeconds * 1000, 0) + " ms. Throughput = codes / (last finished_at - "
                 + "first finished_at + mean call), from the database; ideal = concurrency / mean call. "
-                + "PlainWorker drains the same backlog first, in the same run, to show what the machine allowed at that moment.";
+                + "PlainWorker drains the same backlog first, in the same run, to show what the machine allowed at "
+                + "that moment.";
         try (FakeFullscriptServer fullscript = BenchContext.fullscript()) {
             List<WebTier.Done> plain = drain(bench, fullscript, latency, "s" + id + "_plain", true);
             List<WebTier.Done> done = drain(bench, fullscript, latency, "s" + id + "_drain", false);

@@ -80,7 +80,8 @@ final class ReceiptToTokenCron {
             result.detail("gap with no pod (period - window)", gap.toSeconds() + " s");
             double t0 = podTimes.getOrDefault("pod1Start", Double.NaN);
             result.detail("pods (seconds from pod 1's start)", "pod 1 exited at "
-                    + Stats.round((pod1Exit - t0) / 1000, 1) + ", pod 2 ran from " + Stats.round((pod2Start - t0) / 1000, 1)
+                    + Stats.round((pod1Exit - t0) / 1000, 1) + ", pod 2 ran from "
+                    + Stats.round((pod2Start - t0) / 1000, 1)
                     + " to " + Stats.round((podTimes.getOrDefault("pod2Exit", Double.NaN) - t0) / 1000, 1));
             result.note("Simulated, not a cluster: no image pull or pod scheduling delay is included; the JVM start "
                     + "of each pod is real.");

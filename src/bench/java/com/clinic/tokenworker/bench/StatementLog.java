@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * The statements PostgreSQL logged for one database ({@code log_min_duration_statement = 0}, prefix
- * {@code %m@%d@%p@}: no shell metacharacter, as zonky hands the settings to pg_ctl). A statement is an {@code execute} of the extended protocol or a simple-protocol
- * {@code statement}; the {@code parse} and {@code bind} lines of the same statement are not counted again.
+ * {@code %m@%d@%p@}: no shell metacharacter, as zonky hands the settings to pg_ctl). A statement is an
+ * {@code execute} of the extended protocol or a simple-protocol {@code statement}; the {@code parse} and
+ * {@code bind} lines of the same statement are not counted again.
  */
 final class StatementLog {
 
