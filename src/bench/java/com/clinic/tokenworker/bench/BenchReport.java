@@ -59,7 +59,8 @@ final class BenchReport {
 
     String markdown(String chartPrefix) {
         StringBuilder md = new StringBuilder();
-        md.append("Run of ").append(started).append(" on ").append(machine.get("cpus")).append(" CPUs (")
+        md.append("Run of ").append(started).append(", commit ").append(machine.get("commit")).append(", on ")
+                .append(machine.get("cpus")).append(" CPUs (")
                 .append(machine.get("cpuModel")).append("), ").append(machine.get("memory")).append(", ")
                 .append(machine.get("java")).append(", PostgreSQL ").append(machine.get("postgres"))
                 .append("; load average ").append(machine.get("loadAverageAtStart")).append(" at start, ")

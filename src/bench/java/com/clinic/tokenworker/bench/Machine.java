@@ -14,8 +14,9 @@ final class Machine {
     private Machine() {
     }
 
-    static Map<String, Object> describe(String postgresVersion) {
+    static Map<String, Object> describe(String postgresVersion, Path basedir) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("commit", commit(basedir));
         m.put("cpus", Runtime.getRuntime().availableProcessors());
         m.put("cpuModel", firstValue(Path.of("/proc/cpuinfo"), "model name"));
         m.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
@@ -24,6 +25,24 @@ final class Machine {
         m.put("postgres", postgresVersion + " (embedded, zonky, on the same machine)");
         m.put("loadAverageAtStart", loadAverage());
         return m;
+    }
+
+    /** The commit measured, with "+changes" when the work tree differs from it. */
+    static String commit(Path basedir) {
+        try {
+            Process head = new ProcessBuilder("git", "-C", basedir.toString(), "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true).start();
+            String commit = new String(head.getInputStream().readAllBytes()).trim();
+            Process status = new ProcessBuilder("git", "-C", basedir.toString(), "status", "--porcelain",
+                    "--untracked-files=no").redirectErrorStream(true).start();
+            boolean changed = !new String(status.getInputStream().readAllBytes()).isBlank();
+            return head.waitFor() == 0 ? commit + (changed ? "+changes" : "") : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     static String loadAverage() {

@@ -38,7 +38,7 @@ class WorkerBenchmark {
         Files.createDirectories(settings.logs());
         Files.deleteIfExists(settings.out().resolve("postgres.log"));
         database = BenchDatabase.start(settings.out());
-        report = new BenchReport(Machine.describe(database.version()), started);
+        report = new BenchReport(Machine.describe(database.version(), settings.basedir()), started);
         bench = new BenchContext(settings, database);
         bench.prepareTemplate();
         System.out.println("[bench] database and template ready in "
