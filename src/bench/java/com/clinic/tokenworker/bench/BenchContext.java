@@ -43,6 +43,18 @@ final class BenchContext {
                 throw new IllegalStateException("the migrating run exited " + exit + ":\n" + run.tail(40));
             }
         }
+        forgetRequestBudget(template);
+    }
+
+    /**
+     * The migrating run may have drawn from the request budget (a credential check), which stores the bucket with
+     * that run's TOKENWORKER_REQUESTS_PER_5MIN; a scenario must start from a fresh installation's budget, sized by
+     * its own setting.
+     */
+    private static void forgetRequestBudget(DatabaseTarget template) throws java.sql.SQLException {
+        try (java.sql.Connection c = BenchDatabase.connect(template); java.sql.Statement s = c.createStatement()) {
+            s.execute("DELETE FROM tokenworker_rate_bucket");
+        }
     }
 
     DatabaseTarget freshDatabase(String name) {
