@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * The CronJob as shipped in k8s/base: its schedule and the worker's arguments from cronjob.yaml, its settings
  * from configmap.yaml. Read at every run, so the benchmark follows whatever the manifests say.
  */
-record ShippedCronJob(String schedule, Duration period, List<String> args, Duration window,
-                      Map<String, String> settings) {
+record ShippedCronJob(String schedule, Duration period, String concurrencyPolicy, List<String> args,
+                      Duration window, Map<String, String> settings) {
 
     private static final Pattern EVERY_N_MINUTES = Pattern.compile("^\\*/(\\d+) \\* \\* \\* \\*$");
     private static final Pattern EVERY_MINUTE = Pattern.compile("^\\* \\* \\* \\* \\*$");
@@ -27,6 +27,8 @@ record ShippedCronJob(String schedule, Duration period, List<String> args, Durat
         YAMLMapper yaml = new YAMLMapper();
         JsonNode cronJob = yaml.readTree(Files.readString(basedir.resolve("k8s/base/cronjob.yaml")));
         String schedule = cronJob.at("/spec/schedule").asText();
+        // Kubernetes' default when the manifest says nothing.
+        String policy = cronJob.at("/spec/concurrencyPolicy").asText("Allow");
         JsonNode container = cronJob.at("/spec/jobTemplate/spec/template/spec/containers/0");
         List<String> args = new ArrayList<>();
         container.path("args").forEach(a -> args.add(a.asText()));
@@ -36,7 +38,8 @@ record ShippedCronJob(String schedule, Duration period, List<String> args, Durat
         JsonNode configMap = yaml.readTree(Files.readString(basedir.resolve("k8s/base/configmap.yaml")));
         Map<String, String> settings = new LinkedHashMap<>();
         configMap.path("data").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asText()));
-        return new ShippedCronJob(schedule, period(schedule), List.copyOf(args), window, settings);
+        return new ShippedCronJob(schedule, period(schedule), policy.isBlank() ? "Allow" : policy,
+                List.copyOf(args), window, settings);
     }
 
     private static Duration period(String schedule) {
@@ -51,10 +54,14 @@ record ShippedCronJob(String schedule, Duration period, List<String> args, Durat
                 + "not `" + schedule + "`");
     }
 
-    /** How long no pod runs between one window's end and the next pod's start (at least zero: Forbid). */
-    Duration gap() {
-        Duration gap = period.minus(window);
-        return gap.isNegative() ? Duration.ZERO : gap;
+    /** Period - window: positive, a gap between two windows; negative, two windows overlap by that much. */
+    Duration periodMinusWindow() {
+        return period.minus(window);
+    }
+
+    /** Forbid: the next pod waits for the previous one to exit. */
+    boolean forbidsOverlap() {
+        return "Forbid".equals(concurrencyPolicy);
     }
 
     /** The args with the window replaced. */
