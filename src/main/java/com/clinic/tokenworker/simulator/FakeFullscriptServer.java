@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -77,7 +78,8 @@ public final class FakeFullscriptServer implements AutoCloseable {
     private final FaultPlan faults;
     private final Traffic traffic = new Traffic();
     private final SimulatorOptions options;
-    private final AtomicReference<Duration> latency;
+    private final AtomicReference<LatencyProfile> latency;
+    private final AtomicLong delayedRequests = new AtomicLong();
     private final TokenEndpoint tokenEndpoint;
     private final RevokeEndpoint revokeEndpoint;
     private final DeveloperEndpoints developerEndpoints;
@@ -85,7 +87,7 @@ public final class FakeFullscriptServer implements AutoCloseable {
 
     private FakeFullscriptServer(SimulatorOptions options, Clock clock) throws IOException {
         this.options = options;
-        this.latency = new AtomicReference<>(options.latency());
+        this.latency = new AtomicReference<>(LatencyProfile.fixed(options.latency()));
         this.store = new GrantStore(clock, options.codeLifetime(), options.accessTokenLifetime());
         this.faults = new FaultPlan(options.hasRandomFaults() ? new RandomFaults(options) : null);
         JsonMapper mapper = JsonMapper.builder().build();
@@ -197,7 +199,14 @@ public final class FakeFullscriptServer implements AutoCloseable {
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency must not be negative");
         }
-        this.latency.set(latency);
+        setLatency(LatencyProfile.fixed(latency));
+    }
+
+    /** Delays by a profile (e.g. one request in ten slow); its request count starts again from here. */
+    public void setLatency(LatencyProfile profile) {
+        Objects.requireNonNull(profile, "profile");
+        delayedRequests.set(0);
+        this.latency.set(profile);
     }
 
     // ---- observation ----
@@ -286,16 +295,20 @@ public final class FakeFullscriptServer implements AutoCloseable {
         }
         switch (route) {
             case TOKEN:
-                Pause.of(latency.get());
+                Pause.of(nextDelay());
                 return tokenEndpoint.handle(body);
             case REVOKE:
-                Pause.of(latency.get());
+                Pause.of(nextDelay());
                 return revokeEndpoint.handle(body);
             case MINT_CODE:
                 return developerEndpoints.mintCode(body);
             default:
                 throw new IllegalStateException("unhandled route " + route);
         }
+    }
+
+    private Duration nextDelay() {
+        return latency.get().delayOf(delayedRequests.incrementAndGet());
     }
 
     private static Route route(String method, String rawPath) {

@@ -1,0 +1,124 @@
+package com.clinic.tokenworker.bench;
+
+import com.clinic.tokenworker.DatabaseTarget;
+import com.clinic.tokenworker.simulator.FakeFullscriptServer;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 7: the ceiling at 0 ms latency. The worker's `run` and {@link PlainWorker} each drain {@link #CODES}
+ * codes at concurrency {@link #CONCURRENCY} in a fresh database, alternating, {@link #ROUNDS} rounds each; the
+ * median codes/s decides. CPU per code comes from /proc of the process (CPU spent between the first and the last
+ * exchange, and over the whole process); statements per code from PostgreSQL's own log
+ * ({@code log_min_duration_statement = 0} for that database only).
+ */
+final class Ceiling {
+
+    static final int CODES = 480;
+    static final int CONCURRENCY = 16;
+    static final int ROUNDS = 3;
+
+    private record Round(double codesPerSecond, double cpuMsPerCodeDraining, double cpuMsPerCodeTotal,
+                         double statementsPerCode, double statementsPerCodeDraining, double dataStatementsPerCode,
+                         int exchanged) {
+    }
+
+    private Ceiling() {
+    }
+
+    static ScenarioResult run(BenchContext bench) throws Exception {
+        ScenarioResult result = new ScenarioResult("7", "ceiling at 0 ms latency");
+        result.method = CODES + " codes waiting, fake latency 0, TOKENWORKER_CONCURRENCY=" + CONCURRENCY
+                + " (and TOKENWORKER_REQUESTS_PER_5MIN=5000, whose first burst of 500 covers the drain). The worker "
+                + "(`java -jar fullscript-token-worker.jar run`) against PlainWorker (src/bench: a fixed pool of "
+                + CONCURRENCY + " threads, each claiming one code with UPDATE ... FOR UPDATE SKIP LOCKED, "
+                + "java.net.http, the worker's TokenCipher, TokenStore's upsert and the EXCHANGED update in one "
+                + "transaction; no Spring, Batch or Quartz), each as its own JVM, alternating, " + ROUNDS
+                + " rounds; medians. codes/s = (codes - 1) / (last finished_at - first finished_at). CPU: utime + "
+                + "stime from /proc. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
+                + "round's database; each extended-protocol execute or simple query counts once; `all` includes "
+                + "start-up, migrations check and job bookkeeping, `data` leaves out BEGIN/COMMIT/SET/SHOW).";
+        Map<String, List<Round>> rounds = new LinkedHashMap<>();
+        rounds.put("worker", new ArrayList<>());
+        rounds.put("plain", new ArrayList<>());
+        try (FakeFullscriptServer fullscript = BenchContext.fullscript()) {
+            for (int r = 0; r < ROUNDS; r++) {
+                List<String> order = r % 2 == 0 ? List.of("worker", "plain") : List.of("plain", "worker");
+                for (String who : order) {
+                    rounds.get(who).add(round(bench, fullscript, who, r));
+                }
+            }
+        }
+        Round worker = median(rounds.get("worker"));
+        Round plain = median(rounds.get("plain"));
+        double ratio = worker.codesPerSecond() / plain.codesPerSecond();
+        result.figure(Stats.round(worker.codesPerSecond(), 0) + " codes/s, " + Stats.round(
+                worker.cpuMsPerCodeDraining(), 2) + " CPU ms/code, " + Stats.round(worker.statementsPerCode(), 1)
+                + " SQL statements/code", worker.codesPerSecond(), "codes/s");
+        result.reference("plain implementation: " + Stats.round(plain.codesPerSecond(), 0) + " codes/s, "
+                + Stats.round(plain.cpuMsPerCodeDraining(), 2) + " CPU ms/code, "
+                + Stats.round(plain.statementsPerCode(), 1) + " statements/code", ratio);
+        result.goal("worker / plain codes/s >= 0.90", ratio >= 0.90);
+        for (String who : rounds.keySet()) {
+            Round m = median(rounds.get(who));
+            result.detail(who + " codes/s per round", rounds.get(who).stream()
+                    .map(x -> Stats.round(x.codesPerSecond(), 0)).toList());
+            result.detail(who + " CPU ms per code while draining / whole process", Stats.round(
+                    m.cpuMsPerCodeDraining(), 2) + " / " + Stats.round(m.cpuMsPerCodeTotal(), 2));
+            result.detail(who + " SQL statements per code: all / while draining / data only", Stats.round(
+                    m.statementsPerCode(), 1) + " / " + Stats.round(m.statementsPerCodeDraining(), 1) + " / "
+                    + Stats.round(m.dataStatementsPerCode(), 1));
+        }
+        return result;
+    }
+
+    private static Round round(BenchContext bench, FakeFullscriptServer fullscript, String who, int r)
+            throws Exception {
+        String dbName = "s7_" + who + "_" + r;
+        DatabaseTarget db = bench.freshDatabase(dbName);
+        WebTier web = new WebTier(db, fullscript);
+        try (Connection c = web.connect()) {
+            web.receive(c, CODES, Duration.ZERO);
+        }
+        bench.database.logStatements(dbName);
+        Map<String, String> env = Workers.with(Workers.environment(db, fullscript),
+                "TOKENWORKER_CONCURRENCY", String.valueOf(CONCURRENCY), "TOKENWORKER_REQUESTS_PER_5MIN", "5000");
+        ChildProcess process = who.equals("worker")
+                ? bench.workers.start("s7-worker-" + r, env, "run")
+                : bench.workers.startPlain("s7-plain-" + r, env);
+        try (process) {
+            int exit = process.awaitExit(Duration.ofMinutes(3));
+            if (exit != 0) {
+                throw new IllegalStateException(process.name() + " exited " + exit + ":\n" + process.tail(30));
+            }
+        }
+        // Read before the bench's own queries below reach the log.
+        List<StatementLog.Statement> statements = StatementLog.of(bench.database.log(), dbName);
+        List<WebTier.Done> exchanged = web.finished(0).stream().filter(d -> d.status().equals("EXCHANGED")).toList();
+        if (exchanged.size() < 2) {
+            throw new IllegalStateException(who + " exchanged " + exchanged.size() + " codes");
+        }
+        long first = (long) exchanged.get(0).finishedMillis();
+        long last = (long) exchanged.get(exchanged.size() - 1).finishedMillis();
+        double seconds = Math.max(0.001, (last - first) / 1000.0);
+        int n = exchanged.size();
+        ProcessSampler sampler = process.sampler();
+        long draining = statements.stream().filter(s -> s.epochMillis() >= first - 5 && s.epochMillis() <= last + 5)
+                .count();
+        long data = statements.stream().filter(s -> !s.isTransactionControl()).count();
+        return new Round((n - 1) / seconds, sampler.cpuMillisBetween(first, last) / n,
+                sampler.totalCpuMillis() / n, (double) statements.size() / n, (double) draining / n,
+                (double) data / n, n);
+    }
+
+    /** The round with the median codes/s (its other figures come along). */
+    private static Round median(List<Round> rounds) {
+        List<Round> sorted = new ArrayList<>(rounds);
+        sorted.sort((a, b) -> Double.compare(a.codesPerSecond(), b.codesPerSecond()));
+        return sorted.get(sorted.size() / 2);
+    }
+}
