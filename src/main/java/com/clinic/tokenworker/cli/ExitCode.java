@@ -5,19 +5,20 @@ package com.clinic.tokenworker.cli;
  * {@code --help} and of the README's exit-code table (a test keeps the two in step).
  */
 public enum ExitCode {
-    OK(0, "the job COMPLETED (`status`: healthy). A code that FAILED or EXPIRED is a data outcome, recorded in its "
-            + "row, not a process failure", "nothing"),
-    FAILURE(1, "any other failure; the log line says what", "read the log"),
-    USAGE(2, "unknown command or option, or an option's value is malformed", "see `--help`"),
-    INVALID_CONFIGURATION(3, "invalid configuration, detected before anything was touched; each problem names the "
-            + "variable (or the option) to set, with an example", "fix the variable"),
-    CREDENTIALS_REJECTED(4, "Fullscript rejected the client credentials (`invalid_client`); codes not yet sent stay "
-            + "`PENDING`", "fix `FULLSCRIPT_<REGION>_CLIENT_ID/SECRET` (and `FULLSCRIPT_ENVIRONMENT`: sandbox and "
-            + "production apps differ) and run again before the codes' deadlines"),
+    OK(0, "the command did its work: the job COMPLETED (or ended STOPPED on SIGTERM); `status`: healthy. A code that FAILED or EXPIRED is data, recorded in its row",
+            "nothing"),
+    FAILURE(1, "any other failure; the log line says what. `status`: the database holds no worker tables, or the login may not read them",
+            "read the log; for `status`, point it at the worker's database or grant `tokenworker_monitor`"),
+    USAGE(2, "unknown command or option, or a bad value for an option of the command itself (`--window`, `--executions`…)",
+            "see `<command> --help`"),
+    INVALID_CONFIGURATION(3, "invalid configuration (a variable, or an option that overrides one), found before anything was touched; each problem is named, with an example",
+            "fix the variables or options"),
+    CREDENTIALS_REJECTED(4, "Fullscript rejected the client credentials (`invalid_client`); codes not yet sent stay `PENDING`",
+            "fix `FULLSCRIPT_US_CLIENT_ID`/`_SECRET` (or the CA pair) and `FULLSCRIPT_ENVIRONMENT` (sandbox and production apps differ), then run again before the codes' deadlines"),
     DATABASE_UNREACHABLE(5, "the database is unreachable or refused the login",
-            "check `SPRING_DATASOURCE_*` and the network"),
-    ATTENTION_NEEDED(6, "`status` only: something needs attention (the output names the rule)",
-            "see [Monitoring](#monitoring)");
+            "check `SPRING_DATASOURCE_URL`, `_USERNAME`, `_PASSWORD` and the network"),
+    ATTENTION_NEEDED(6, "`status` only: something needs attention; each rule that fired is printed as `! RULE: why`",
+            "see the rule in the [runbook](docs/runbook.md#status-rules)");
 
     private final int code;
     private final String meaning;

@@ -50,8 +50,9 @@ public class LivenessLock implements SmartLifecycle {
         }
         // Without it, other workers would take this process's executions for dead ones: refuse to start instead.
         if (!hold()) {
+            // The cause (an unreachable database, a refused login) decides the exit code: keep it.
             throw new IllegalStateException("cannot take the liveness lock of worker " + worker.id()
-                    + " on a connection of its own (is max_connections reached?)");
+                    + " on a connection of its own (is max_connections reached?)", lastFailure);
         }
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tokenworker-liveness");
@@ -99,6 +100,8 @@ public class LivenessLock implements SmartLifecycle {
         hold();
     }
 
+    private volatile SQLException lastFailure;
+
     /** Takes the lock on a new connection; on failure leaves it to the next check. */
     private boolean hold() {
         try {
@@ -112,6 +115,11 @@ public class LivenessLock implements SmartLifecycle {
             log.warn("the liveness lock of worker {} is held by another session; trying again in {} s", worker.id(),
                     CHECK_EVERY.toSeconds());
         } catch (SQLException e) {
+            lastFailure = e;
+            if (timer == null) {
+                // At start the failure is thrown with its cause and said once by the command.
+                return false;
+            }
             log.warn("cannot take the liveness lock of worker {} yet ({}); trying again in {} s", worker.id(),
                     e.getMessage(), CHECK_EVERY.toSeconds());
         }

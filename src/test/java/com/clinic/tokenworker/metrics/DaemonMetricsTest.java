@@ -110,8 +110,9 @@ class DaemonMetricsTest {
                 .isEqualTo(3.0);
         assertThat(after.valueOf("tokenworker_exchanges_total", Map.of("region", "ca", "outcome", "granted")))
                 .isEqualTo(1.0);
+        // The rejected code, and verifyCredentials' dummy code (invalid_grant is how the check knows it is accepted).
         assertThat(after.valueOf("tokenworker_exchanges_total", Map.of("region", "us", "outcome", "rejected")))
-                .isEqualTo(1.0);
+                .isEqualTo(2.0);
         assertThat(after.valueOf("tokenworker_codes", Map.of("status", "FAILED"))).isEqualTo(1.0);
         assertThat(after.valueOf("tokenworker_tokens", Map.of("status", "ACTIVE"))).isEqualTo(4.0);
         assertThat(after.valueOf("tokenworker_fullscript_call_duration_seconds_count",
