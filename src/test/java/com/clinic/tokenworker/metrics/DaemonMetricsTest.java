@@ -116,10 +116,11 @@ class DaemonMetricsTest {
         assertThat(after.valueOf("tokenworker_codes", Map.of("status", "FAILED"))).isEqualTo(1.0);
         assertThat(after.valueOf("tokenworker_tokens", Map.of("status", "ACTIVE"))).isEqualTo(4.0);
         assertThat(after.valueOf("tokenworker_fullscript_call_duration_seconds_count",
-                Map.of("kind", "exchange", "region", "us"))).isEqualTo(4.0);
+                Map.of("kind", "exchange", "region", "us"))).as("four codes and the credential check").isEqualTo(5.0);
         assertThat(after.valueOf("tokenworker_fullscript_call_duration_seconds_bucket",
                 Map.of("kind", "exchange", "region", "us", "le", "2.5")))
-                .as("the three slow calls took longer than 2.5 s").isEqualTo(1.0);
+                .as("the three slow calls took longer than 2.5 s; the rejected code and the check did not")
+                .isEqualTo(2.0);
         assertThat(after.value("tokenworker_oldest_waiting_code_seconds_left", Map.of()).orElseThrow())
                 .as("no code waits").isNaN();
 
