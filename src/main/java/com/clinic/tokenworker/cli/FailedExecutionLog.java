@@ -13,6 +13,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +23,7 @@ import org.springframework.stereotype.Component;
  * {@code run --window} alike.
  */
 @Component
-class FailedExecutionLog implements BeanPostProcessor, JobExecutionListener {
+class FailedExecutionLog implements BeanPostProcessor, JobExecutionListener, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(FailedExecutionLog.class);
 
@@ -38,6 +39,15 @@ class FailedExecutionLog implements BeanPostProcessor, JobExecutionListener {
             job.registerJobExecutionListener(this);
         }
         return bean;
+    }
+
+    /**
+     * Spring Batch calls afterJob in the reverse of listener order: first in order, this runs last, after
+     * {@code ExecutionSummaryListener} has turned a region held back for refused credentials into a failure.
+     */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
     }
 
     @Override

@@ -2,13 +2,18 @@ package com.clinic.tokenworker.credentials;
 
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.fullscript.Region;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** {@code oauth_credential_check}: one row per region, the latest thing learnt about its credentials. */
 @Repository
 public class CredentialCheckRepository {
+
+    /** How soon refused credentials are asked about again. */
+    static final Duration RECHECK_AFTER_REFUSAL = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
 
@@ -39,6 +44,26 @@ public class CredentialCheckRepository {
                 .isPresent();
     }
 
+    /**
+     * The refusal recorded for these very credentials, if the latest answer about them was one: the check is not
+     * due yet, but sending the region's work would only be refused again.
+     */
+    Optional<KnownRefusal> knownRefusal(Region region, String credentialsId) {
+        return jdbc.sql("""
+                        SELECT checked_at, request_id, next_check_at FROM oauth_credential_check
+                        WHERE region = :region AND credentials_id = :credentialsId AND outcome = 'REJECTED'
+                        """)
+                .param("region", region.code())
+                .param("credentialsId", credentialsId)
+                .query((rs, row) -> new KnownRefusal(rs.getTimestamp("checked_at").toInstant(),
+                        Optional.ofNullable(rs.getString("request_id")), rs.getTimestamp("next_check_at").toInstant()))
+                .optional();
+    }
+
+    /** A refusal of the configured credentials, and when they are checked again. */
+    record KnownRefusal(Instant refusedAt, Optional<String> requestId, Instant nextCheckAt) {
+    }
+
     /** Gives a claimed check back (no permit, a 429 pause): the next run tries again. */
     void release(Region region, Instant now) {
         jdbc.sql("UPDATE oauth_credential_check SET next_check_at = :now WHERE region = :region")
@@ -47,6 +72,7 @@ public class CredentialCheckRepository {
                 .update();
     }
 
+    /** The check's answer, other than a refusal ({@link #recordRejected}). */
     void record(Region region, CredentialCheckResult result, Instant checkedAt, String worker) {
         jdbc.sql("""
                         UPDATE oauth_credential_check
@@ -65,7 +91,9 @@ public class CredentialCheckRepository {
 
     /**
      * A refusal met by any call (the check or the work loop). The row may not exist yet (a refusal before the
-     * first check); its next check stays when it was, so the check confirms a fix within the interval.
+     * first check). The next check comes within {@link #RECHECK_AFTER_REFUSAL} rather than the whole interval:
+     * until then the region's work is held back, and a fix made at Fullscript's end (the same secret made valid
+     * again) must not cost an hour of codes, which live 10 minutes.
      */
     void recordRejected(Region region, String credentialsId, String detail, String requestId, Instant checkedAt,
                         String worker) {
@@ -77,8 +105,10 @@ public class CredentialCheckRepository {
                         ON CONFLICT (region) DO UPDATE
                             SET outcome = 'REJECTED', detail = EXCLUDED.detail, request_id = EXCLUDED.request_id,
                                 checked_at = EXCLUDED.checked_at, checked_by = EXCLUDED.checked_by,
-                                credentials_id = EXCLUDED.credentials_id
+                                credentials_id = EXCLUDED.credentials_id,
+                                next_check_at = LEAST(oauth_credential_check.next_check_at, :recheck)
                         """)
+                .param("recheck", SqlTime.of(checkedAt.plus(RECHECK_AFTER_REFUSAL)))
                 .param("region", region.code())
                 .param("detail", detail)
                 .param("requestId", requestId)

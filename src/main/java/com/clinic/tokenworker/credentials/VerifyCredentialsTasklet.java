@@ -5,14 +5,17 @@ import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.RegionCredentials;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
 import com.clinic.tokenworker.crypto.TokenCipher;
+import com.clinic.tokenworker.engine.RejectedCredentials;
 import com.clinic.tokenworker.fullscript.FullscriptClient;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.RegionCredentialsRejected;
+import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import com.clinic.tokenworker.schedule.WorkerIdentity;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.security.SecureRandom;
 import org.slf4j.Logger;
@@ -32,9 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The {@code verifyCredentials} step, first in {@code tokenMaintenanceJob}. For each enabled region whose last
  * check is older than TOKENWORKER_CREDENTIAL_CHECK_INTERVAL (or was made with other credentials), one exchange of
  * a code that cannot exist: invalid_grant means the client was authenticated, invalid_client or 401 that it was
- * refused. The answer goes to {@code oauth_credential_check} for {@code status}; a refusal is published as
- * {@link RegionCredentialsRejected} so the work loop holds the region back. It never fails the job: the other
- * region, and the steps after it, go on.
+ * refused. The answer goes to {@code oauth_credential_check} for {@code status}. A refused region is held back
+ * for the rest of the execution ({@link RejectedCredentials}), which then ends with the credentials exit code;
+ * the other region, and the steps after this one, go on.
  *
  * <p>Also records the encryption key ids this worker holds ({@link EncryptionKeyRegistry}), for the same reason:
  * {@code status} runs without secrets and must still name what a worker cannot do.
@@ -47,6 +50,7 @@ public class VerifyCredentialsTasklet implements Tasklet, StepExecutionListener 
     static final String DUMMY_REDIRECT_URI = "https://tokenworker-credential-check.invalid/callback";
     static final String DUMMY_CODE_PREFIX = "tokenworker-credential-check-";
     private static final String SUMMARY_PREFIX = "credentials.";
+    private static final String HELD_BACK = "its work is held back for this execution";
     private static final Logger log = LoggerFactory.getLogger(VerifyCredentialsTasklet.class);
 
     private final FullscriptClient client;
@@ -85,44 +89,65 @@ public class VerifyCredentialsTasklet implements Tasklet, StepExecutionListener 
         ExecutionContext context = contribution.getStepExecution().getExecutionContext();
         ownTransaction.executeWithoutResult(tx -> keys.record(cipher.currentKeyId(), cipher.keyIds(),
                 clock.instant(), worker.id()));
+        ExecutionContext jobContext = contribution.getStepExecution().getJobExecution().getExecutionContext();
+        RejectedCredentials rejected = RejectedCredentials.of(jobContext);
         for (Map.Entry<Region, RegionCredentials> region : new TreeMap<>(properties.enabledRegions()).entrySet()) {
-            String said = check(region.getKey(), region.getValue());
+            String said = check(region.getKey(), region.getValue(), rejected);
             context.putString(SUMMARY_PREFIX + region.getKey().code(), said);
             if (said.startsWith("checked")) {
                 contribution.incrementWriteCount(1);
             }
         }
+        rejected.saveTo(jobContext);
         return RepeatStatus.FINISHED;
     }
 
-    private String check(Region region, RegionCredentials credentials) {
+    /**
+     * One region's check. Refused credentials, whether refused now or by a check of the same credentials that is
+     * not due again yet, are held back for the rest of the execution: every later step leaves the region out
+     * instead of spending a request to be refused again, and the execution ends with the credentials exit code.
+     * The job's end logs the refusal, once, with what to fix.
+     */
+    private String check(Region region, RegionCredentials credentials, RejectedCredentials rejected) {
         Instant now = clock.instant();
+        String credentialsId = CredentialsFingerprint.of(credentials);
         if (throttle.pausedUntil(now).isPresent()) {
-            return "not checked: Fullscript asked all workers to pause (429)";
+            return "not checked: Fullscript asked all workers to pause (429)" + heldBackIfRefused(region,
+                    credentialsId, rejected);
         }
         if (budget.acquireForRefreshes(1) == 0) {
-            return "not checked: no request left in the budget";
+            return "not checked: no request left in the budget" + heldBackIfRefused(region, credentialsId, rejected);
         }
-        Boolean claimed = ownTransaction.execute(tx -> checks.claim(region, CredentialsFingerprint.of(credentials),
-                now, now.plus(properties.credentialCheckInterval())));
+        Boolean claimed = ownTransaction.execute(tx -> checks.claim(region, credentialsId, now,
+                now.plus(properties.credentialCheckInterval())));
         if (!Boolean.TRUE.equals(claimed)) {
             budget.giveBack(1);
-            return "not checked: checked within " + properties.credentialCheckInterval();
+            return "not checked: checked within " + properties.credentialCheckInterval()
+                    + heldBackIfRefused(region, credentialsId, rejected);
         }
         CredentialCheckResult result = CredentialCheckResult.of(
                 client.exchangeCode(credentials, dummyCode(), DUMMY_REDIRECT_URI));
         if (result.outcome() == CredentialCheckOutcome.REJECTED) {
-            log.error("{} credentials refused by Fullscript: fix {}CLIENT_ID / {}CLIENT_SECRET{}", region.code(),
-                    region.variablePrefix(), region.variablePrefix(),
-                    result.requestId().map(id -> " (X-Request-Id " + id + ")").orElse(""));
+            rejected.add(region, result.requestId());
             events.publishEvent(new RegionCredentialsRejected(region, result.requestId()));
-        } else {
-            ownTransaction.executeWithoutResult(tx -> checks.record(region, result, clock.instant(), worker.id()));
-            if (result.outcome() != CredentialCheckOutcome.ACCEPTED) {
-                log.warn("{} credentials could not be verified: {}", region.code(), result.detail());
-            }
+            return "checked: REJECTED" + RequestIdSuffix.of(result.requestId()) + "; " + HELD_BACK;
+        }
+        ownTransaction.executeWithoutResult(tx -> checks.record(region, result, clock.instant(), worker.id()));
+        if (result.outcome() != CredentialCheckOutcome.ACCEPTED) {
+            log.warn("{} credentials could not be verified: {}", region.code(), result.detail());
         }
         return "checked: " + result.outcome();
+    }
+
+    private String heldBackIfRefused(Region region, String credentialsId, RejectedCredentials rejected) {
+        Optional<CredentialCheckRepository.KnownRefusal> refusal = checks.knownRefusal(region, credentialsId);
+        if (refusal.isEmpty()) {
+            return "";
+        }
+        rejected.add(region, refusal.get().requestId());
+        return "; these credentials were refused at " + refusal.get().refusedAt()
+                + RequestIdSuffix.of(refusal.get().requestId()) + " and are checked again from "
+                + refusal.get().nextCheckAt() + "; " + HELD_BACK;
     }
 
     /** Well formed, and unlike any code Fullscript issues, so it can only ever be refused. */
@@ -141,6 +166,9 @@ public class VerifyCredentialsTasklet implements Tasklet, StepExecutionListener 
                 .forEach(e -> summary.append(summary.isEmpty() ? "" : "; ")
                         .append(e.getKey().substring(SUMMARY_PREFIX.length())).append(' ').append(e.getValue()));
         log.info("verifyCredentials: {}", summary);
-        return stepExecution.getExitStatus().addExitDescription(summary.toString());
+        ExitStatus exit = stepExecution.getExitStatus().addExitDescription(summary.toString());
+        boolean heldBack = !RejectedCredentials.of(stepExecution.getJobExecution().getExecutionContext()).isEmpty();
+        return heldBack && ExitStatus.COMPLETED.getExitCode().equals(exit.getExitCode())
+                ? exit.replaceExitCode(RejectedCredentials.EXIT_CODE) : exit;
     }
 }

@@ -217,10 +217,10 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
     private void refused(Region region, Finished<T, O, E> done) {
         rejectedHere.add(region);
         if (done.firstRefusal()) {
-            log.error("Fullscript rejected the client credentials of region {}: check {}CLIENT_ID and {}CLIENT_SECRET"
-                            + "{}. Its rows are held back for the rest of this execution; the other region and the "
-                            + "other steps go on, and the run ends with the credentials exit code.", region.code(),
-                    region.variablePrefix(), region.variablePrefix(), RequestIdSuffix.of(done.outcome().requestId()));
+            // The execution's end logs the refusal at ERROR, once, with what to fix; this line only dates it.
+            log.info("{}: region {} held back for the rest of this execution: Fullscript refused its client "
+                    + "credentials{}", rules.step().stepName(), region.code(),
+                    RequestIdSuffix.of(done.outcome().requestId()));
             resources.events().publishEvent(new RegionCredentialsRejected(region, done.outcome().requestId()));
         }
     }

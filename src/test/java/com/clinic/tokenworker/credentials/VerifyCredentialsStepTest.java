@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.cli.ExitCode;
+import com.clinic.tokenworker.cli.FailureClassifier;
 import com.clinic.tokenworker.crypto.EncryptionKey;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.RegionCredentialsRejected;
@@ -71,14 +72,27 @@ class VerifyCredentialsStepTest {
     }
 
     @Test
-    void verifyWhenTheSecretIsWrongThenRejectedIsRecordedTheJobGoesOnAndStatusNamesTheRegion() {
+    void verifyWhenTheSecretIsWrongThenTheRegionIsHeldBackTheJobGoesOnAndStatusNamesTheRegion() {
         try (TestWorker worker = TestWorker.start(database, wrongSecret(), clock)) {
+            long code = FullscriptFixture.insertCode(worker.jdbc(),
+                    fullscript.mintCode(FullscriptFixture.REDIRECT_URI), "us", clock.instant());
+
             JobExecution run = worker.runOnce();
 
-            assertThat(run.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(run.getStatus()).isEqualTo(BatchStatus.FAILED);
+            assertThat(run.getExitStatus().getExitCode()).isEqualTo("CREDENTIALS_REJECTED");
+            assertThat(FailureClassifier.classify(run.getAllFailureExceptions()))
+                    .isEqualTo(ExitCode.CREDENTIALS_REJECTED);
             assertThat(run.getStepExecutions()).extracting(StepExecution::getStepName)
                     .containsExactly("verifyCredentials", "exchangeCodes", "flagExpiringTokens", "refreshTokens",
                             "revokeTokens", "purgeHistory");
+            assertThat(step(run, "verifyCredentials").getExitStatus().getExitCode()).isEqualTo("CREDENTIALS_REJECTED");
+            assertThat(step(run, "verifyCredentials").getExitStatus().getExitDescription())
+                    .contains("us checked: REJECTED").contains("held back");
+            assertThat(fullscript.tokenRequestCount()).as("the check's request only: the code is never sent")
+                    .isEqualTo(1);
+            assertThat(FullscriptFixture.codeRow(worker.jdbc(), code)).containsEntry("status", "PENDING")
+                    .containsEntry("attempts", 0);
             assertThat(check(worker)).containsEntry("outcome", "REJECTED");
         }
         CommandLineRun status = status();
@@ -87,6 +101,28 @@ class VerifyCredentialsStepTest {
         assertThat(status.out()).contains("CREDENTIALS_REJECTED: region us: Fullscript refused the client credentials")
                 .contains("FULLSCRIPT_US_CLIENT_SECRET")
                 .doesNotContain("rotated-by-someone");
+    }
+
+    @Test
+    void runWhenTheSameCredentialsWereJustRefusedThenNothingIsSentUntilTheRecheckAMinuteLater() {
+        try (TestWorker worker = TestWorker.start(database, wrongSecret(), clock)) {
+            worker.runOnce();
+            FullscriptFixture.insertCode(worker.jdbc(), fullscript.mintCode(FullscriptFixture.REDIRECT_URI), "us",
+                    clock.instant());
+            clock.advance(Duration.ofSeconds(30));
+
+            JobExecution soon = worker.runOnce();
+            long afterSoon = fullscript.tokenRequestCount();
+            clock.advance(Duration.ofSeconds(31));
+            worker.runOnce();
+
+            assertThat(soon.getExitStatus().getExitCode()).isEqualTo("CREDENTIALS_REJECTED");
+            assertThat(step(soon, "verifyCredentials").getExitStatus().getExitDescription())
+                    .contains("us not checked: checked within PT1H; these credentials were refused at");
+            assertThat(afterSoon).as("no request while the refusal is fresh").isEqualTo(1);
+            assertThat(fullscript.tokenRequestCount()).as("checked again a minute after the refusal, not an hour")
+                    .isEqualTo(2);
+        }
     }
 
     @Test
@@ -101,7 +137,8 @@ class VerifyCredentialsStepTest {
 
             assertThat(check(fixed)).containsEntry("outcome", "ACCEPTED");
         }
-        assertThat(status().out()).doesNotContain("CREDENTIALS_REJECTED");
+        // The refused run stays in the executions list with its exit code; the rule is gone.
+        assertThat(status().out()).doesNotContain("! CREDENTIALS_REJECTED");
     }
 
     @Test

@@ -84,7 +84,7 @@ class RegionCredentialsRejectedTest {
                 assertThat(execution.getExitStatus().getExitDescription()).contains("region ca");
                 assertThat(FailureClassifier.classify(execution.getAllFailureExceptions()))
                         .isEqualTo(ExitCode.CREDENTIALS_REJECTED);
-                assertThat(step(execution, "exchangeCodes").getExitStatus().getExitCode())
+                assertThat(step(execution, "verifyCredentials").getExitStatus().getExitCode())
                         .isEqualTo("CREDENTIALS_REJECTED");
                 assertThat(execution.getStepExecutions()).allSatisfy(s ->
                         assertThat(s.getStatus()).isEqualTo(BatchStatus.COMPLETED));
@@ -97,10 +97,9 @@ class RegionCredentialsRejectedTest {
                         .containsEntry("lease_owner", null);
                 assertThat(tokenRow(jdbc, caToken)).containsEntry("status", "REFRESH_DUE")
                         .containsEntry("refresh_attempts", 0).containsEntry("lease_owner", null);
-                // verifyCredentials' hourly check is one refused request; the work loop's first call is the other.
                 assertThat(ca.tokenRequestCount() + ca.revokeRequestCount() - caRequestsBefore)
-                        .as("the check's refused request and one from the loop, then the region waits for the rest "
-                                + "of the run").isEqualTo(2);
+                        .as("verifyCredentials' refused request only: the region waits for the rest of the run")
+                        .isEqualTo(1);
                 assertThat(worker.bean(RejectionEvents.class).received)
                         .extracting(RegionCredentialsRejected::region).containsOnly(Region.CA);
             }
