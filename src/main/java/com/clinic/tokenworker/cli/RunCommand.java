@@ -27,8 +27,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs tokenMaintenanceJob once and exits: exchanges pending codes, flags and refreshes expiring "
-                + "tokens, revokes the tokens marked REVOKE_REQUESTED, and purges history older than "
+        description = {"Runs tokenMaintenanceJob once and exits: checks the Fullscript credentials (hourly), exchanges "
+                + "pending codes, flags and refreshes expiring tokens, revokes the tokens marked REVOKE_REQUESTED, and purges history older than "
                 + "TOKENWORKER_HISTORY_RETENTION.",
                 "With --window: joins the clustered Quartz scheduler, fires the job every TOKENWORKER_INTERVAL until "
                         + "the window ends, stops like daemon does on SIGTERM, and exits with the worst exit code of "
@@ -83,7 +83,7 @@ public class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * One execution. SIGTERM (Ctrl-C, a pod deleted) stops it the way it stops a daemon: the current pass finishes,
+     * One execution. SIGTERM (Ctrl-C, a pod deleted) stops it the way it stops a daemon: nothing new is claimed,
      * its in-flight calls are recorded, the execution ends STOPPED, and the process exits 0.
      */
     private int runOnce(TokenWorkerProperties properties, TerminationSignal signal) {

@@ -19,9 +19,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Asks this process's running executions of {@code tokenMaintenanceJob} to stop after their current pass: the
+ * Asks this process's running executions of {@code tokenMaintenanceJob} to stop claiming: the
  * execution is marked STOPPING (which the running step reads at its next commit, then ends STOPPED) and its
- * {@link StoppableTasklet}s are told directly, so they start no new pass.
+ * {@link StoppableTasklet}s are told directly, so they claim nothing more.
  *
  * <p>This is what {@code JobOperator.stop} does, minus two of its writes in Spring Batch 6.0: it also updates the
  * running step's row from the stopping thread, racing the step's own commit (spring-batch#5484: the loser's
@@ -62,7 +62,7 @@ public class ExecutionStopper {
             }
             if (markStopping(found.getId())) {
                 stopTasklets(found.getId());
-                log.info("asked job execution {} to stop after its current pass; in-flight calls finish and are "
+                log.info("asked job execution {} to stop: it claims nothing more; in-flight calls finish and are "
                         + "recorded", found.getId());
                 asked.add(found.getId());
             }

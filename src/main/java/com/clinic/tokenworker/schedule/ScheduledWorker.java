@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  *   <li>standby: this node takes no new trigger, and releases one it had acquired ahead of its fire time, so
  *       another node can fire it;</li>
  *   <li>close the launch gate: a trigger that fired just before standby launches nothing;</li>
- *   <li>ask this process's running execution to stop after its current pass ({@link ExecutionStopper}); the
+ *   <li>ask this process's running execution to stop claiming ({@link ExecutionStopper}); the
  *       in-flight calls end within TOKENWORKER_REQUEST_TIMEOUT and each outcome is recorded as usual, so nothing
  *       claimed is left unrecorded;</li>
  *   <li>wait for the launch to return (the execution ends STOPPED, or COMPLETED if it was finishing anyway), then

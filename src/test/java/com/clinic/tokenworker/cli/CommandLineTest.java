@@ -73,7 +73,7 @@ class CommandLineTest {
         Main.execute(Map.of(), CLOCK, "--help");
 
         assertThat(output.getOut().replaceAll("\\s+", " ")).contains("run Runs tokenMaintenanceJob once and exits: "
-                + "exchanges pending codes, flags and refreshes expiring tokens, revokes the tokens marked "
+                + "checks the Fullscript credentials (hourly), exchanges pending codes, flags and refreshes expiring tokens, revokes the tokens marked "
                 + "REVOKE_REQUESTED, and purges history older than TOKENWORKER_HISTORY_RETENTION.");
     }
 
