@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.cli;
 
+import com.clinic.tokenworker.time.DatabaseClock;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -19,9 +20,12 @@ public final class Main {
         System.exit(execute(args));
     }
 
-    /** Runs a command with the process environment and the system clock, returning its exit code. */
+    /**
+     * Runs a command with the process environment and the host's clock anchored to the database's (leases written
+     * by one worker are judged by another: they must read one clock), returning its exit code.
+     */
     public static int execute(String... args) {
-        return execute(System.getenv(), Clock.systemUTC(), args);
+        return execute(System.getenv(), DatabaseClock.ofHost(), args);
     }
 
     /** Runs a command against the given environment and clock; tests call this instead of {@link #main}. */
