@@ -63,7 +63,11 @@ public class WorkerConfiguration {
         return template;
     }
 
-    /** Threads that make the calls to Fullscript: TOKENWORKER_CONCURRENCY of them. */
+    /**
+     * Threads that make the calls to Fullscript and record their outcomes: twice TOKENWORKER_CONCURRENCY, since the
+     * work loop lets a slot's next call start while the previous row is still being recorded on its thread. The
+     * loop, not the pool, keeps the calls in flight at TOKENWORKER_CONCURRENCY.
+     */
     @Bean(destroyMethod = "shutdown")
     ExecutorService fullscriptCalls(TokenWorkerProperties properties) {
         AtomicInteger counter = new AtomicInteger();
@@ -72,6 +76,6 @@ public class WorkerConfiguration {
             thread.setDaemon(true);
             return thread;
         };
-        return Executors.newFixedThreadPool(properties.concurrency(), threads);
+        return Executors.newFixedThreadPool(2 * properties.concurrency(), threads);
     }
 }
