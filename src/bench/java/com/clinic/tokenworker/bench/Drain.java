@@ -53,7 +53,14 @@ final class Drain {
                     + Stats.round(seconds, 1) + " s)", throughput, "codes/s");
             result.reference("ideal " + CONCURRENCY + " / " + Stats.round(meanSeconds, 2) + " s = "
                     + Stats.round(ideal, 1) + " codes/s", throughput / ideal);
-            result.goal("throughput / ideal >= " + goal, throughput / ideal >= goal);
+            double bound = zeroOverheadBound(latency, meanSeconds);
+            result.detail("zero-overhead bound: " + CONCURRENCY + " slots taking the fake's delays in arrival order, "
+                    + "each call starting the instant a slot is free, measured the same way",
+                    Stats.round(bound, 1) + " codes/s = " + Stats.round(bound / ideal, 2) + " of ideal; the worker "
+                            + "reached " + Stats.round(throughput / bound, 2) + " of it");
+            result.goal("throughput / ideal >= " + goal + (bound / ideal < goal ? " (above the zero-overhead bound "
+                    + Stats.round(bound / ideal, 2) + ": the slow calls still running at the end make it "
+                    + "unreachable for any engine)" : ""), throughput / ideal >= goal);
             result.detail("codes by final status", done.stream().collect(
                     Collectors.groupingBy(WebTier.Done::status, TreeMap::new, Collectors.counting())));
             drawn(bench, result, id, exchanged, plain);
@@ -79,6 +86,28 @@ final class Drain {
             }
         }
         return web.finished(0);
+    }
+
+    /**
+     * What an engine with no overhead at all would measure: {@link #CONCURRENCY} slots, the fake's delays in
+     * arrival order (they are deterministic), every call starting the instant a slot frees, through the same
+     * formula as the worker. The ideal ignores the drain's tail, where the slowest calls run with the other slots
+     * idle: this bound does not.
+     */
+    static double zeroOverheadBound(LatencyProfile latency, double meanSeconds) {
+        java.util.PriorityQueue<Double> slots = new java.util.PriorityQueue<>();
+        for (int i = 0; i < CONCURRENCY; i++) {
+            slots.add(0.0);
+        }
+        double firstEnd = Double.MAX_VALUE;
+        double lastEnd = 0;
+        for (long request = 1; request <= CODES; request++) {
+            double end = slots.poll() + latency.delayOf(request).toNanos() / 1e9;
+            slots.add(end);
+            firstEnd = Math.min(firstEnd, end);
+            lastEnd = Math.max(lastEnd, end);
+        }
+        return CODES / (lastEnd - firstEnd + meanSeconds);
     }
 
     /** codes / (last finished - first finished + one mean call): the drain's length if calls took their mean. */
