@@ -7,6 +7,8 @@ import com.clinic.tokenworker.engine.WorkStep;
 import com.clinic.tokenworker.engine.WorkRules;
 import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import com.clinic.tokenworker.token.LeasedToken;
+import com.clinic.tokenworker.token.RevocationQueue;
+import com.clinic.tokenworker.token.RevocationReason;
 import com.clinic.tokenworker.token.TokenClaims;
 import com.clinic.tokenworker.token.TokenLeaseRepository;
 import java.time.Instant;
@@ -41,9 +43,11 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
     private final TokenLeaseRepository leases;
     private final TokenRefresher refresher;
     private final TokenWorkerProperties properties;
+    private final RevocationQueue revocations;
 
     public RefreshRules(TokenClaims claims, DueTokenRepository tokens, TokenLeaseRepository leases,
-                        TokenRefresher refresher, TokenWorkerProperties properties) {
+                        TokenRefresher refresher, TokenWorkerProperties properties, RevocationQueue revocations) {
+        this.revocations = revocations;
         this.claims = claims;
         this.tokens = tokens;
         this.leases = leases;
@@ -120,8 +124,17 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
                     refreshed.requestId(), now)) {
                 return RefreshTally.REFRESHED;
             }
+            if (tokens.holdsRefreshToken(token, refreshed.refreshTokenToStore())) {
+                log.info("{} was refreshed and the row already holds this grant (version {} is gone): nothing to "
+                        + "store", token.describe(), token.version());
+                return RefreshTally.SUPERSEDED;
+            }
+            // The pair is live at Fullscript and nobody will hold it: revoke it rather than let it go.
+            revocations.enqueue(token.region(), token.resourceOwnerType(), token.resourceOwnerId(), token.id(),
+                    RevocationReason.REFRESH_SUPERSEDED, refreshed.grant().accessToken(),
+                    refreshed.refreshTokenToStore(), now);
             log.warn("{} was refreshed, but a newer token had been stored meanwhile (version {} is gone): the newer "
-                    + "one was kept and this pair discarded", token.describe(), token.version());
+                    + "one was kept and this pair queued for revocation", token.describe(), token.version());
             return RefreshTally.SUPERSEDED;
         }
         if (outcome instanceof RefreshOutcome.GrantLost lost) {
