@@ -145,13 +145,13 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
             return requireReauthorization(token, reauth, now);
         }
         if (outcome instanceof RefreshOutcome.RetryLater retry) {
-            leases.retryLater(token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
+            leases.retryLater(TokenClaims.Due.REFRESH, token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
             // Per token at DEBUG: in an outage this is every due token, and the step's summary counts them.
             log.debug("{} not refreshed, retry at {}: {}", token.describe(), retry.at(), retry.reason());
             return RefreshTally.RETRIED;
         }
         if (outcome instanceof RefreshOutcome.HeldBack held) {
-            leases.holdBack(token.lease(), held.recheckAt(), held.reason(), now);
+            leases.holdBack(TokenClaims.Due.REFRESH, token.lease(), held.recheckAt(), held.reason(), now);
             log.debug("{} held back until {}: {}", token.describe(), held.recheckAt(), held.reason());
             return RefreshTally.HELD_BACK;
         }

@@ -50,6 +50,6 @@ public record RequestedRevocation(LeasedToken token) implements RevocationTarget
 
     @Override
     public int attempts() {
-        return token.refreshAttempts();
+        return token.revokeAttempts();
     }
 }

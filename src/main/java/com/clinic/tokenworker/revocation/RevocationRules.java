@@ -107,12 +107,12 @@ public class RevocationRules implements WorkRules<RevocationTarget, RevocationOu
             return RevocationTally.NOT_SENT;
         }
         if (outcome instanceof RevocationOutcome.RetryLater retry) {
-            leases.retryLater(token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
+            leases.retryLater(TokenClaims.Due.REVOCATION, token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
             log.info("{} not revoked yet, retry at {}: {}", token.describe(), retry.at(), retry.reason());
             return RevocationTally.RETRIED;
         }
         if (outcome instanceof RevocationOutcome.HeldBack held) {
-            leases.holdBack(token.lease(), held.recheckAt(), held.reason(), now);
+            leases.holdBack(TokenClaims.Due.REVOCATION, token.lease(), held.recheckAt(), held.reason(), now);
             log.warn("{} cannot be revoked by this worker, looked at again after {}: {}", token.describe(),
                     held.recheckAt(), held.reason());
             return RevocationTally.HELD_BACK;

@@ -104,7 +104,7 @@ public class TokenRevoker {
                                            Optional<String> requestId, Optional<Duration> requestedDelay,
                                            Optional<Instant> pauseAll) {
         int attempts = token.attempts() + 1;
-        return new RevocationOutcome.RetryLater(RefreshRetryPolicy.nextAttempt(now, attempts, requestedDelay),
+        return new RevocationOutcome.RetryLater(RevocationRetryPolicy.nextAttempt(now, attempts, requestedDelay),
                 "revocation attempt " + attempts + " failed: " + reason + RequestIdSuffix.of(requestId),
                 requestId, pauseAll);
     }

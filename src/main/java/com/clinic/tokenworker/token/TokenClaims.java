@@ -15,22 +15,40 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class TokenClaims {
 
-    /** What a step claims: rows of one status whose backoff is over, most urgent first. */
+    /**
+     * What a step claims: rows of one status whose backoff is over, most urgent first. Each step has its own
+     * backoff column, so a revocation never waits behind a refresh backoff.
+     */
     public enum Due {
         /** Refresh: earliest expiry first. */
-        REFRESH("REFRESH_DUE", "expires_at, id", Comparator.comparing(LeasedToken::expiresAt)
+        REFRESH("REFRESH_DUE", "refresh_attempts", "next_refresh_at", "expires_at, id", Comparator.comparing(LeasedToken::expiresAt)
                 .thenComparing(LeasedToken::id)),
         /** Revocation: in the order they were asked for. */
-        REVOCATION("REVOKE_REQUESTED", "id", Comparator.comparing(LeasedToken::id));
+        REVOCATION("REVOKE_REQUESTED", "revoke_attempts", "next_revoke_at", "id", Comparator.comparing(LeasedToken::id));
 
         private final String status;
+        private final String attemptsColumn;
+        private final String backoffColumn;
         private final String order;
         private final Comparator<LeasedToken> comparator;
 
-        Due(String status, String order, Comparator<LeasedToken> comparator) {
+        Due(String status, String attemptsColumn, String backoffColumn, String order,
+            Comparator<LeasedToken> comparator) {
             this.status = status;
+            this.attemptsColumn = attemptsColumn;
+            this.backoffColumn = backoffColumn;
             this.order = order;
             this.comparator = comparator;
+        }
+
+        /** The step's count of failed calls on the row. */
+        String attemptsColumn() {
+            return attemptsColumn;
+        }
+
+        /** The step's "not before" column on the row. */
+        String backoffColumn() {
+            return backoffColumn;
         }
     }
 
@@ -50,14 +68,14 @@ public class TokenClaims {
                         WHERE id IN (
                             SELECT id FROM oauth_token
                             WHERE status = :status
-                              AND (next_refresh_at IS NULL OR next_refresh_at <= :now)
+                              AND (%1$s IS NULL OR %1$s <= :now)
                               AND (lease_until IS NULL OR lease_until <= :now)
-                              %s
-                            ORDER BY %s
+                              %2$s
+                            ORDER BY %3$s
                             LIMIT :limit
                             FOR UPDATE SKIP LOCKED)
-                        RETURNING %s
-                        """.formatted(ClaimRequest.EXCLUSIONS, due.order, LeasedToken.COLUMNS)))
+                        RETURNING %4$s
+                        """.formatted(due.backoffColumn, ClaimRequest.EXCLUSIONS, due.order, LeasedToken.COLUMNS)))
                 .param("status", due.status)
                 .query(LeasedToken.ROW_MAPPER)
                 .list()

@@ -166,6 +166,8 @@ public class TokenStore {
                             refresh_due_at = NULL,
                             refresh_attempts = 0,
                             next_refresh_at = NULL,
+                            revoke_attempts = 0,
+                            next_revoke_at = NULL,
                             lease_owner = NULL,
                             lease_until = NULL,
                             last_error = NULL,
