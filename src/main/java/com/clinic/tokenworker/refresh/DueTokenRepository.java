@@ -77,7 +77,7 @@ public class DueTokenRepository {
                             issued_at = :issuedAt, expires_at = :expiresAt,
                             status = CASE WHEN status = 'REVOKE_REQUESTED' THEN status ELSE 'ACTIVE' END,
                             refresh_due_at = NULL, refresh_attempts = 0, next_refresh_at = NULL,
-                            last_error = NULL, last_request_id = :requestId,
+                            last_error = NULL, last_request_id = :requestId, held_back_key_id = NULL,
                             lease_owner = NULL, lease_until = NULL,
                             version = version + 1, updated_at = :now
                         WHERE id = :id AND version = :version AND status <> 'REVOKED'

@@ -114,7 +114,8 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
     @Override
     public void heldBack(int count, String firstExample) {
         log.warn("{} token(s) cannot be refreshed by this worker until its configuration changes; they are looked"
-                + " at again in {}. First: {}", count, RefreshRetryPolicy.HOLD_BACK, firstExample);
+                + " at again in {}, at once by a worker holding a missing key. First: {}", count,
+                RefreshRetryPolicy.HOLD_BACK, firstExample);
     }
 
     @Override
@@ -151,7 +152,8 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
             return RefreshTally.RETRIED;
         }
         if (outcome instanceof RefreshOutcome.HeldBack held) {
-            leases.holdBack(TokenClaims.Due.REFRESH, token.lease(), held.recheckAt(), held.reason(), now);
+            leases.holdBack(TokenClaims.Due.REFRESH, token.lease(), held.recheckAt(), held.reason(),
+                    held.missingKeyId(), now);
             log.debug("{} held back until {}: {}", token.describe(), held.recheckAt(), held.reason());
             return RefreshTally.HELD_BACK;
         }

@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.revocation;
 
+import com.clinic.tokenworker.crypto.TokenCipher;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.engine.ClaimRequest;
 import java.time.Instant;
@@ -18,12 +19,17 @@ import org.springframework.stereotype.Repository;
 public class QueuedGrantRepository {
 
     private final JdbcClient jdbc;
+    private final TokenCipher cipher;
 
-    public QueuedGrantRepository(JdbcClient jdbc) {
+    public QueuedGrantRepository(JdbcClient jdbc, TokenCipher cipher) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
     }
 
-    /** Due rows in the order they were queued; {@code request}'s skipped ids are queue ids here. */
+    /**
+     * Due rows in the order they were queued; {@code request}'s skipped ids are queue ids here. A row another
+     * worker held back for a key it lacks is due at once for a worker holding that key.
+     */
     public List<QueuedGrant> claim(ClaimRequest request) {
         if (request.limit() <= 0) {
             return List.of();
@@ -33,7 +39,8 @@ public class QueuedGrantRepository {
                         SET lease_owner = :owner, lease_until = :leaseUntil
                         WHERE id IN (
                             SELECT id FROM oauth_grant_revocation
-                            WHERE (next_attempt_at IS NULL OR next_attempt_at <= :now)
+                            WHERE (next_attempt_at IS NULL OR next_attempt_at <= :now
+                                   OR held_back_key_id = ANY(CAST(:keyIds AS text[])))
                               AND (lease_until IS NULL OR lease_until <= :now)
                               %s
                             ORDER BY id
@@ -41,6 +48,7 @@ public class QueuedGrantRepository {
                             FOR UPDATE SKIP LOCKED)
                         RETURNING %s
                         """.formatted(ClaimRequest.EXCLUSIONS, QueuedGrant.COLUMNS)))
+                .param("keyIds", cipher.keyIds().toArray(String[]::new))
                 .query(QueuedGrant.ROW_MAPPER)
                 .list()
                 .stream()

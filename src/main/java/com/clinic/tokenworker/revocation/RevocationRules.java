@@ -112,7 +112,8 @@ public class RevocationRules implements WorkRules<RevocationTarget, RevocationOu
             return RevocationTally.RETRIED;
         }
         if (outcome instanceof RevocationOutcome.HeldBack held) {
-            leases.holdBack(TokenClaims.Due.REVOCATION, token.lease(), held.recheckAt(), held.reason(), now);
+            leases.holdBack(TokenClaims.Due.REVOCATION, token.lease(), held.recheckAt(), held.reason(),
+                    held.missingKeyId(), now);
             log.warn("{} cannot be revoked by this worker, looked at again after {}: {}", token.describe(),
                     held.recheckAt(), held.reason());
             return RevocationTally.HELD_BACK;
@@ -134,7 +135,7 @@ public class RevocationRules implements WorkRules<RevocationTarget, RevocationOu
             return RevocationTally.RETRIED;
         }
         if (outcome instanceof RevocationOutcome.HeldBack held) {
-            queue.holdBack(queued, held.recheckAt(), held.reason(), Optional.empty());
+            queue.holdBack(queued, held.recheckAt(), held.reason(), held.missingKeyId());
             log.warn("{} cannot be revoked by this worker, looked at again after {}: {}", queued.describe(),
                     held.recheckAt(), held.reason());
             return RevocationTally.HELD_BACK;

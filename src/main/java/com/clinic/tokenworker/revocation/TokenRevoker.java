@@ -68,7 +68,7 @@ public class TokenRevoker {
             return new RevocationOutcome.HeldBack("cannot decrypt the stored token, not revoked: " + e.getMessage()
                     + (e.getMessage().contains("TOKEN_ENCRYPTION_PREVIOUS_KEYS") ? ""
                     : " (if the key changed, add the old one to TOKEN_ENCRYPTION_PREVIOUS_KEYS)"),
-                    now.plus(RefreshRetryPolicy.HOLD_BACK));
+                    now.plus(RefreshRetryPolicy.HOLD_BACK), e.missingKeyId());
         }
         TokenEndpointResult result = client.revoke(credentials.get(), secret);
         return interpret(token, region.get(), result);

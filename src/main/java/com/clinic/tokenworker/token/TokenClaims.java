@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.token;
 
+import com.clinic.tokenworker.crypto.TokenCipher;
 import com.clinic.tokenworker.engine.ClaimRequest;
 import java.util.Comparator;
 import java.util.List;
@@ -10,7 +11,9 @@ import org.springframework.stereotype.Repository;
  * The claim of {@code oauth_token} rows, shared by the refresh and the revocation steps. One statement
  * ({@code UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING}) committed at once, so the lease
  * is visible to every other worker, and to an external pipeline following the README, before any call. A row
- * under a live lease is skipped, so a revocation waits for a refresh in flight and the other way round.
+ * under a live lease is skipped, so a revocation waits for a refresh in flight and the other way round. A row
+ * another worker held back for a key it lacks ({@code held_back_key_id}) is due at once for a worker holding that
+ * key, whatever its backoff says.
  */
 @Repository
 public class TokenClaims {
@@ -54,8 +57,11 @@ public class TokenClaims {
 
     private final JdbcClient jdbc;
 
-    public TokenClaims(JdbcClient jdbc) {
+    private final TokenCipher cipher;
+
+    public TokenClaims(JdbcClient jdbc, TokenCipher cipher) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
     }
 
     public List<LeasedToken> claim(Due due, ClaimRequest request) {
@@ -68,7 +74,8 @@ public class TokenClaims {
                         WHERE id IN (
                             SELECT id FROM oauth_token
                             WHERE status = :status
-                              AND (%1$s IS NULL OR %1$s <= :now)
+                              AND (%1$s IS NULL OR %1$s <= :now
+                                   OR held_back_key_id = ANY(CAST(:keyIds AS text[])))
                               AND (lease_until IS NULL OR lease_until <= :now)
                               %2$s
                             ORDER BY %3$s
@@ -77,6 +84,7 @@ public class TokenClaims {
                         RETURNING %4$s
                         """.formatted(due.backoffColumn, ClaimRequest.EXCLUSIONS, due.order, LeasedToken.COLUMNS)))
                 .param("status", due.status)
+                .param("keyIds", cipher.keyIds().toArray(String[]::new))
                 .query(LeasedToken.ROW_MAPPER)
                 .list()
                 .stream()

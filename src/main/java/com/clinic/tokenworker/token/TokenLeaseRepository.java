@@ -26,7 +26,7 @@ public class TokenLeaseRepository {
                               Optional<String> requestId, Instant now) {
         return jdbc.sql("""
                         UPDATE oauth_token
-                        SET %1$s = %1$s + 1, %2$s = :at, last_error = :reason,
+                        SET %1$s = %1$s + 1, %2$s = :at, last_error = :reason, held_back_key_id = NULL,
                             last_request_id = COALESCE(:requestId, last_request_id),
                             lease_owner = NULL, lease_until = NULL, updated_at = :now
                         WHERE id = :id AND lease_owner = :owner AND lease_until = :until
@@ -44,16 +44,19 @@ public class TokenLeaseRepository {
     /**
      * No call could be made because of the worker's own configuration (a missing decryption key, a disabled
      * region): no attempt is counted, the row waits until {@code recheckAt} so it does not crowd out the rows
-     * that can be served.
+     * that can be served. A row held back for a key this worker lacks records that key's id: a worker that holds
+     * it claims the row at once ({@link TokenClaims}).
      */
-    public boolean holdBack(TokenClaims.Due step, TokenLease lease, Instant recheckAt, String reason, Instant now) {
+    public boolean holdBack(TokenClaims.Due step, TokenLease lease, Instant recheckAt, String reason,
+                            Optional<String> missingKeyId, Instant now) {
         return jdbc.sql("""
                         UPDATE oauth_token
-                        SET %s = :at, last_error = :reason,
+                        SET %s = :at, last_error = :reason, held_back_key_id = :keyId,
                             lease_owner = NULL, lease_until = NULL, updated_at = :now
                         WHERE id = :id AND lease_owner = :owner AND lease_until = :until
                         """.formatted(step.backoffColumn()))
                 .param("at", SqlTime.of(recheckAt))
+                .param("keyId", missingKeyId.orElse(null))
                 .param("reason", reason)
                 .param("now", SqlTime.of(now))
                 .param("id", lease.tokenId())

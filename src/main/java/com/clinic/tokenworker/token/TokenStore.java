@@ -168,6 +168,7 @@ public class TokenStore {
                             next_refresh_at = NULL,
                             revoke_attempts = 0,
                             next_revoke_at = NULL,
+                            held_back_key_id = NULL,
                             lease_owner = NULL,
                             lease_until = NULL,
                             last_error = NULL,

@@ -7,6 +7,8 @@ import static com.clinic.tokenworker.support.TokenFixture.step;
 import static com.clinic.tokenworker.support.TokenFixture.tokenRow;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.clinic.tokenworker.DatabaseTarget;
+import com.clinic.tokenworker.crypto.EncryptionKey;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.refresh.DueTokenRepository;
 import com.clinic.tokenworker.refresh.RefreshOutcome;
@@ -25,6 +27,7 @@ import com.clinic.tokenworker.token.RevocationReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,13 +49,15 @@ class GrantRevocationQueueTest {
 
     private static final SettableClock clock = SettableClock.startingAt("2026-03-02T10:00:00Z");
     private static FakeFullscriptServer fullscript;
+    private static DatabaseTarget database;
     private static TestWorker worker;
     private static JdbcClient jdbc;
 
     @BeforeAll
     static void start() {
         fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
-        worker = TestWorker.start(TestDatabase.freshDatabase(), FullscriptFixture.environmentFor(fullscript), clock);
+        database = TestDatabase.freshDatabase();
+        worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock);
         jdbc = worker.jdbc();
     }
 
@@ -145,15 +150,19 @@ class GrantRevocationQueueTest {
                 .enqueue("us", "Practitioner", "prac-slow", id, RevocationReason.REAUTHORIZED,
                         accessTokenOf(worker, id), refresh, clock.instant()));
         fullscript.setLatency(Duration.ofMillis(2500)); // the request timeout is PT2S
+        long revokesBefore = fullscript.revokeRequestCount();
 
         JobExecution slow = worker.runOnce();
+        // The simulator answers the abandoned request once its latency is over (and revokes then, unseen by the
+        // worker): wait for it, so no later test counts it.
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> fullscript.revokeRequestCount() > revokesBefore);
 
         Map<String, Object> row = queued().get(0);
         assertThat(row).containsEntry("attempts", 1).containsEntry("lease_owner", null);
         assertThat((String) row.get("last_error")).contains("revocation attempt 1 failed").contains("PT2S");
         assertThat(row.get("next_attempt_at")).isNotNull();
         assertThat(step(slow, "revokeTokens").getExitStatus().getExitDescription()).contains("retried=1");
-        assertThat(fullscript.isRefreshTokenActive(refresh)).isTrue();
 
         fullscript.setLatency(Duration.ZERO);
         worker.runOnce();
@@ -162,9 +171,37 @@ class GrantRevocationQueueTest {
         clock.advance(Duration.ofMinutes(1));
         JobExecution retried = worker.runOnce();
 
-        assertThat(queued()).isEmpty();
+        assertThat(queued()).as("confirmed by Fullscript this time: the row goes").isEmpty();
         assertThat(fullscript.isRefreshTokenActive(refresh)).isFalse();
         assertThat(step(retried, "revokeTokens").getExitStatus().getExitDescription()).contains("replaced_revoked=1");
+    }
+
+    /** Issue 9, hole 7, for the queue: a grant held back for a missing key waits only for a worker holding it. */
+    @Test
+    void revokeQueuedGrantWhenAWorkerWithoutTheKeyHeldItBackThenAWorkerHoldingTheKeyRevokesItAtOnce() {
+        long id = authorize(worker, fullscript, "prac-queued-key");
+        String refresh = refreshTokenOf(worker, id);
+        worker.bean(TransactionTemplate.class).executeWithoutResult(tx -> worker.bean(RevocationQueue.class)
+                .enqueue("us", "Practitioner", "prac-queued-key", id, RevocationReason.REAUTHORIZED,
+                        accessTokenOf(worker, id), refresh, clock.instant()));
+        Map<String, String> otherKey = FullscriptFixture.environmentFor(fullscript);
+        otherKey.put("TOKEN_ENCRYPTION_KEY", EncryptionKey.generate().toBase64());
+
+        try (TestWorker withoutTheKey = TestWorker.start(database, otherKey, clock)) {
+            JobExecution heldBack = withoutTheKey.runOnce();
+            assertThat(step(heldBack, "revokeTokens").getExitStatus().getExitDescription()).contains("held_back=1");
+        }
+        Map<String, Object> row = queued().get(0);
+        assertThat(row).containsEntry("held_back_key_id", row.get("encryption_key_id")).containsEntry("attempts", 0);
+        assertThat((String) row.get("last_error")).contains("TOKEN_ENCRYPTION_PREVIOUS_KEYS");
+        assertThat(fullscript.isRefreshTokenActive(refresh)).isTrue();
+
+        JobExecution withTheKey = worker.runOnce(); // the same instant: none of the hold-back has passed
+
+        assertThat(step(withTheKey, "revokeTokens").getExitStatus().getExitDescription())
+                .contains("replaced_revoked=1");
+        assertThat(queued()).isEmpty();
+        assertThat(fullscript.isRefreshTokenActive(refresh)).isFalse();
     }
 
     private static List<Map<String, Object>> queued() {

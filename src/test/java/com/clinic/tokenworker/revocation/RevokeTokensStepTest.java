@@ -19,6 +19,7 @@ import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,8 +86,13 @@ class RevokeTokensStepTest {
         String refresh = refreshTokenOf(worker, id);
         requestRevocation(id);
         fullscript.setLatency(Duration.ofMillis(2500)); // the request timeout is PT2S
+        long revokesBefore = fullscript.revokeRequestCount();
 
         JobExecution slow = worker.runOnce();
+        // The simulator counts the abandoned request once its latency is over: wait for it here, or a later test
+        // that counts revocations would see it.
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> fullscript.revokeRequestCount() > revokesBefore);
 
         Map<String, Object> row = tokenRow(jdbc, id);
         assertThat(row).containsEntry("status", "REVOKE_REQUESTED").containsEntry("revoke_attempts", 1)
