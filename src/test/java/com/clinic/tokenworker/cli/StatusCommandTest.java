@@ -227,6 +227,27 @@ class StatusCommandTest {
     }
 
     @Test
+    void statusWhenGrantsWaitToBeRevokedThenTheTableSaysHowManyAndSinceWhen() {
+        worker.runOnce();
+        jdbc.sql("""
+                        INSERT INTO oauth_grant_revocation (region, resource_owner_type, resource_owner_id, reason,
+                            refresh_token_ciphertext, encryption_key_id, attempts, next_attempt_at, last_error,
+                            created_at)
+                        VALUES ('us', 'Practitioner', 'prac-1', 'REAUTHORIZED', '\\x02', 'k1', 3, :next,
+                            'revocation attempt 3 failed: HTTP 503', :queued)
+                        """)
+                .param("next", SqlTime.of(clock.instant().plus(Duration.ofMinutes(1))))
+                .param("queued", SqlTime.of(clock.instant().minus(Duration.ofMinutes(5)))).update();
+
+        CommandLineRun result = status(statusEnvironment());
+
+        jdbc.sql("TRUNCATE oauth_grant_revocation").update();
+        assertThat(result.exitCode()).isEqualTo(ExitCode.OK.code());
+        assertThat(result.out()).contains("1 grant(s) no longer kept wait to be revoked at Fullscript, the oldest "
+                + "queued ").contains("(oauth_grant_revocation)");
+    }
+
+    @Test
     void statusWhenTheDatabaseIsUnreachableThenExitsFiveWithOneClearLine() {
         Map<String, String> environment = Map.of("SPRING_DATASOURCE_URL",
                 "jdbc:postgresql://127.0.0.1:1/tokenworker?user=ops&password=s3cret-in-url");
