@@ -8,7 +8,6 @@ import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -67,15 +66,14 @@ public class TokenStore {
                 if (stored.isEmpty()) {
                     continue;
                 }
-                if (stored.get().authorizedAt().isAfter(grant.issuedAt())) {
+                if (stored.get().newer()) {
                     // Ours is the older authorization: the stored one stays, ours is revoked, never stored.
                     queue.enqueue(region.code(), grant.resourceOwnerType(), grant.resourceOwnerId(),
                             stored.get().id(), RevocationReason.OLDER_AUTHORIZATION, grant.accessToken(),
                             refreshToken, now);
                     return stored.get().id();
                 }
-                if (stored.get().authorizedAt().equals(grant.issuedAt())
-                        && holdsRefreshToken(stored.get(), region, grant, refreshToken)) {
+                if (stored.get().same() && holdsRefreshToken(stored.get(), region, grant, refreshToken)) {
                     // The same grant written again (a write retried after a commit whose acknowledgement was
                     // lost): the row already holds it, and queuing it would revoke the user's live grant.
                     return stored.get().id();
@@ -117,18 +115,23 @@ public class TokenStore {
                 .optional();
     }
 
-    /** Locks the user's row until the transaction ends, so nothing changes it between the decision and the write. */
+    /**
+     * Locks the user's row until the transaction ends, so nothing changes it between the decision and the write.
+     * The authorizations are compared by the database, as it stores them (to the microsecond).
+     */
     private Optional<Stored> lock(Region region, TokenGrant grant) {
         return jdbc.sql("""
-                        SELECT id, authorized_at, refresh_token_ciphertext, encryption_key_id FROM oauth_token
+                        SELECT id, authorized_at > :issuedAt AS newer, authorized_at = :issuedAt AS same,
+                               refresh_token_ciphertext, encryption_key_id
+                        FROM oauth_token
                         WHERE region = :region AND resource_owner_type = :ownerType AND resource_owner_id = :ownerId
                         FOR UPDATE
                         """)
                 .param("region", region.code())
                 .param("ownerType", grant.resourceOwnerType())
                 .param("ownerId", grant.resourceOwnerId())
-                .query((rs, n) -> new Stored(rs.getLong("id"),
-                        SqlTime.toInstant(rs.getObject("authorized_at", OffsetDateTime.class)),
+                .param("issuedAt", SqlTime.of(grant.issuedAt()))
+                .query((rs, n) -> new Stored(rs.getLong("id"), rs.getBoolean("newer"), rs.getBoolean("same"),
                         rs.getBytes("refresh_token_ciphertext"), rs.getString("encryption_key_id")))
                 .optional();
     }
@@ -207,6 +210,13 @@ public class TokenStore {
         }
     }
 
-    private record Stored(long id, Instant authorizedAt, byte[] refreshTokenCiphertext, String encryptionKeyId) {
+    /**
+     * The stored row as the decision needs it.
+     *
+     * @param newer its authorization is newer than ours: ours is the late one
+     * @param same  its authorization is as old as ours: possibly ours, written before
+     */
+    private record Stored(long id, boolean newer, boolean same, byte[] refreshTokenCiphertext,
+                          String encryptionKeyId) {
     }
 }
