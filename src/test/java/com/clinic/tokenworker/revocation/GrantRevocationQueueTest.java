@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.crypto.EncryptionKey;
 import com.clinic.tokenworker.db.SqlTime;
+import com.clinic.tokenworker.fullscript.TokenGrant;
 import com.clinic.tokenworker.refresh.DueTokenRepository;
 import com.clinic.tokenworker.refresh.RefreshOutcome;
 import com.clinic.tokenworker.refresh.RefreshRules;
@@ -27,6 +28,7 @@ import com.clinic.tokenworker.token.RevocationReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +142,26 @@ class GrantRevocationQueueTest {
 
         assertThat(fullscript.isRefreshTokenActive(lostRefresh)).as("nobody holds it: revoked").isFalse();
         assertThat(queued()).isEmpty();
+    }
+
+    @Test
+    void refreshWhenThePairLostTheRaceToAWriteOfTheSameGrantThenNothingIsQueued() {
+        long id = authorize(worker, fullscript, "prac-same-grant");
+        String stored = refreshTokenOf(worker, id);
+        jdbc.sql("UPDATE oauth_token SET status = 'REFRESH_DUE' WHERE id = :id").param("id", id).update();
+        LeasedToken claimed = worker.bean(DueTokenRepository.class)
+                .claim("worker-a", clock.instant(), Duration.ofSeconds(30), 1).get(0);
+        // A server that does not rotate answers with the refresh token we sent, which the row still holds.
+        RefreshOutcome.Refreshed notRotated = new RefreshOutcome.Refreshed(new TokenGrant("access-new", Optional.empty(), "Bearer", "", clock.instant(),
+                Duration.ofHours(2), "prac-same-grant", "Practitioner"), stored, Optional.empty());
+        jdbc.sql("UPDATE oauth_token SET version = version + 1 WHERE id = :id").param("id", id).update();
+
+        RefreshTally tally = worker.bean(TransactionTemplate.class).execute(tx ->
+                worker.bean(RefreshRules.class).record(claimed, notRotated, clock.instant()));
+
+        assertThat(tally).isEqualTo(RefreshTally.SUPERSEDED);
+        assertThat(queued()).as("revoking it would revoke the grant the row keeps").isEmpty();
+        assertThat(fullscript.isRefreshTokenActive(stored)).isTrue();
     }
 
     @Test
