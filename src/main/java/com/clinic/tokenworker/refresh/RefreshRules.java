@@ -47,12 +47,12 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
 
     public RefreshRules(TokenClaims claims, DueTokenRepository tokens, TokenLeaseRepository leases,
                         TokenRefresher refresher, TokenWorkerProperties properties, RevocationQueue revocations) {
-        this.revocations = revocations;
         this.claims = claims;
         this.tokens = tokens;
         this.leases = leases;
         this.refresher = refresher;
         this.properties = properties;
+        this.revocations = revocations;
     }
 
     @Override
@@ -146,7 +146,8 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
             return requireReauthorization(token, reauth, now);
         }
         if (outcome instanceof RefreshOutcome.RetryLater retry) {
-            leases.retryLater(TokenClaims.Due.REFRESH, token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
+            leases.retryLater(TokenClaims.Due.REFRESH, token.lease(), retry.at(), retry.reason(), retry.requestId(),
+                    now);
             // Per token at DEBUG: in an outage this is every due token, and the step's summary counts them.
             log.debug("{} not refreshed, retry at {}: {}", token.describe(), retry.at(), retry.reason());
             return RefreshTally.RETRIED;

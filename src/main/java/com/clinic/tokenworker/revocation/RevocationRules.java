@@ -107,7 +107,8 @@ public class RevocationRules implements WorkRules<RevocationTarget, RevocationOu
             return RevocationTally.NOT_SENT;
         }
         if (outcome instanceof RevocationOutcome.RetryLater retry) {
-            leases.retryLater(TokenClaims.Due.REVOCATION, token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
+            leases.retryLater(TokenClaims.Due.REVOCATION, token.lease(), retry.at(), retry.reason(),
+                    retry.requestId(), now);
             log.info("{} not revoked yet, retry at {}: {}", token.describe(), retry.at(), retry.reason());
             return RevocationTally.RETRIED;
         }

@@ -24,10 +24,11 @@ public class TokenClaims {
      */
     public enum Due {
         /** Refresh: earliest expiry first. */
-        REFRESH("REFRESH_DUE", "refresh_attempts", "next_refresh_at", "expires_at, id", Comparator.comparing(LeasedToken::expiresAt)
-                .thenComparing(LeasedToken::id)),
+        REFRESH("REFRESH_DUE", "refresh_attempts", "next_refresh_at", "expires_at, id",
+                Comparator.comparing(LeasedToken::expiresAt).thenComparing(LeasedToken::id)),
         /** Revocation: in the order they were asked for. */
-        REVOCATION("REVOKE_REQUESTED", "revoke_attempts", "next_revoke_at", "id", Comparator.comparing(LeasedToken::id));
+        REVOCATION("REVOKE_REQUESTED", "revoke_attempts", "next_revoke_at", "id",
+                Comparator.comparing(LeasedToken::id));
 
         private final String status;
         private final String attemptsColumn;
@@ -56,7 +57,6 @@ public class TokenClaims {
     }
 
     private final JdbcClient jdbc;
-
     private final TokenCipher cipher;
 
     public TokenClaims(JdbcClient jdbc, TokenCipher cipher) {

@@ -152,8 +152,9 @@ class GrantRevocationQueueTest {
         LeasedToken claimed = worker.bean(DueTokenRepository.class)
                 .claim("worker-a", clock.instant(), Duration.ofSeconds(30), 1).get(0);
         // A server that does not rotate answers with the refresh token we sent, which the row still holds.
-        RefreshOutcome.Refreshed notRotated = new RefreshOutcome.Refreshed(new TokenGrant("access-new", Optional.empty(), "Bearer", "", clock.instant(),
-                Duration.ofHours(2), "prac-same-grant", "Practitioner"), stored, Optional.empty());
+        TokenGrant answer = new TokenGrant("access-new", Optional.empty(), "Bearer", "", clock.instant(),
+                Duration.ofHours(2), "prac-same-grant", "Practitioner");
+        RefreshOutcome.Refreshed notRotated = new RefreshOutcome.Refreshed(answer, stored, Optional.empty());
         jdbc.sql("UPDATE oauth_token SET version = version + 1 WHERE id = :id").param("id", id).update();
 
         RefreshTally tally = worker.bean(TransactionTemplate.class).execute(tx ->
