@@ -81,6 +81,11 @@ GRANT SELECT (id, region, resource_owner_type, resource_owner_id, app_user_ref, 
 -- V11_1: what the worker learnt about its credentials and which key ids it holds (no secret in either), which
 -- status reads to name refused regions and undecryptable tokens.
 GRANT SELECT ON oauth_credential_check, tokenworker_encryption_keys TO tokenworker_monitor;
+-- V12: a revocation's own bookkeeping, and the queue of grants to revoke without its ciphertexts.
+GRANT SELECT (revoke_attempts, next_revoke_at, held_back_key_id) ON oauth_token TO tokenworker_monitor;
+GRANT SELECT (id, region, resource_owner_type, resource_owner_id, token_id, reason, encryption_key_id, attempts,
+              next_attempt_at, last_error, last_request_id, held_back_key_id, lease_owner, lease_until, created_at)
+    ON oauth_grant_revocation TO tokenworker_monitor;
 GRANT SELECT ON batch_job_instance, batch_job_execution, batch_job_execution_params, batch_step_execution,
                 tokenworker_throttle
     TO tokenworker_monitor;

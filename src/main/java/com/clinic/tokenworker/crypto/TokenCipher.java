@@ -63,8 +63,7 @@ public final class TokenCipher {
     public String decrypt(byte[] stored, String keyId, TokenBinding binding) {
         EncryptionKey key = byId.get(keyId);
         if (key == null) {
-            throw new TokenDecryptionException("no configured key has id " + keyId
-                    + "; add the old key to TOKEN_ENCRYPTION_PREVIOUS_KEYS");
+            throw TokenDecryptionException.missingKey(keyId);
         }
         if (stored == null || stored.length < 1 + NONCE_BYTES + TAG_BITS / 8
                 || (stored[0] != FORMAT_VERSION && stored[0] != LEGACY_FORMAT_VERSION)) {

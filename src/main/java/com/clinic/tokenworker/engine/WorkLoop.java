@@ -227,7 +227,7 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
             return;
         }
         TallyCounts.add(step.getExecutionContext(), rules.step().key(done.tally()), 1);
-        if (done.tally() == rules.step().written()) {
+        if (rules.step().written().contains(done.tally())) {
             counts.written();
         } else {
             counts.filtered();

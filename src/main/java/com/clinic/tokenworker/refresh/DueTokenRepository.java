@@ -1,6 +1,7 @@
 package com.clinic.tokenworker.refresh;
 
 import com.clinic.tokenworker.crypto.TokenCipher;
+import com.clinic.tokenworker.crypto.TokenDecryptionException;
 import com.clinic.tokenworker.crypto.TokenField;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.fullscript.TokenGrant;
@@ -76,7 +77,7 @@ public class DueTokenRepository {
                             issued_at = :issuedAt, expires_at = :expiresAt,
                             status = CASE WHEN status = 'REVOKE_REQUESTED' THEN status ELSE 'ACTIVE' END,
                             refresh_due_at = NULL, refresh_attempts = 0, next_refresh_at = NULL,
-                            last_error = NULL, last_request_id = :requestId,
+                            last_error = NULL, last_request_id = :requestId, held_back_key_id = NULL,
                             lease_owner = NULL, lease_until = NULL,
                             version = version + 1, updated_at = :now
                         WHERE id = :id AND version = :version AND status <> 'REVOKED'
@@ -93,6 +94,31 @@ public class DueTokenRepository {
                 .param("id", token.id())
                 .param("version", token.version())
                 .update() == 1;
+    }
+
+    /**
+     * True when the row holds {@code refreshToken} now: a pair that "lost" the version race to a write of itself (a
+     * store retried after its commit was acknowledged late), or to another refresh of a server that does not rotate,
+     * is still kept and must not be revoked.
+     */
+    public boolean holdsRefreshToken(LeasedToken token, String refreshToken) {
+        return jdbc.sql("SELECT refresh_token_ciphertext, encryption_key_id FROM oauth_token WHERE id = :id")
+                .param("id", token.id())
+                .query((rs, n) -> {
+                    byte[] stored = rs.getBytes("refresh_token_ciphertext");
+                    String keyId = rs.getString("encryption_key_id");
+                    if (stored == null || keyId == null) {
+                        return false;
+                    }
+                    try {
+                        return refreshToken.equals(cipher.decrypt(stored, keyId,
+                                token.binding(TokenField.REFRESH_TOKEN)));
+                    } catch (TokenDecryptionException e) {
+                        return false;
+                    }
+                })
+                .optional()
+                .orElse(false);
     }
 
     /**

@@ -54,8 +54,15 @@ public sealed interface RefreshOutcome extends Outcome {
             implements RefreshOutcome {
     }
 
-    /** Not sent because of this worker's configuration (a missing key, a disabled region): look again later. */
-    record HeldBack(String reason, Instant recheckAt) implements RefreshOutcome {
+    /**
+     * Not sent because of this worker's configuration (a missing key, a disabled region): look again at
+     * {@code recheckAt}, or at once on a worker that holds {@code missingKeyId}.
+     */
+    record HeldBack(String reason, Instant recheckAt, Optional<String> missingKeyId) implements RefreshOutcome {
+
+        public HeldBack(String reason, Instant recheckAt) {
+            this(reason, recheckAt, Optional.empty());
+        }
     }
 
     /** Not sent, nothing to record: the lease is too short for a call, or the row changed since the claim. */

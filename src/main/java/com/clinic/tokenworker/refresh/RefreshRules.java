@@ -7,6 +7,8 @@ import com.clinic.tokenworker.engine.WorkStep;
 import com.clinic.tokenworker.engine.WorkRules;
 import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import com.clinic.tokenworker.token.LeasedToken;
+import com.clinic.tokenworker.token.RevocationQueue;
+import com.clinic.tokenworker.token.RevocationReason;
 import com.clinic.tokenworker.token.TokenClaims;
 import com.clinic.tokenworker.token.TokenLeaseRepository;
 import java.time.Instant;
@@ -41,14 +43,16 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
     private final TokenLeaseRepository leases;
     private final TokenRefresher refresher;
     private final TokenWorkerProperties properties;
+    private final RevocationQueue revocations;
 
     public RefreshRules(TokenClaims claims, DueTokenRepository tokens, TokenLeaseRepository leases,
-                        TokenRefresher refresher, TokenWorkerProperties properties) {
+                        TokenRefresher refresher, TokenWorkerProperties properties, RevocationQueue revocations) {
         this.claims = claims;
         this.tokens = tokens;
         this.leases = leases;
         this.refresher = refresher;
         this.properties = properties;
+        this.revocations = revocations;
     }
 
     @Override
@@ -110,7 +114,8 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
     @Override
     public void heldBack(int count, String firstExample) {
         log.warn("{} token(s) cannot be refreshed by this worker until its configuration changes; they are looked"
-                + " at again in {}. First: {}", count, RefreshRetryPolicy.HOLD_BACK, firstExample);
+                + " at again in {}, at once by a worker holding a missing key. First: {}", count,
+                RefreshRetryPolicy.HOLD_BACK, firstExample);
     }
 
     @Override
@@ -120,8 +125,17 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
                     refreshed.requestId(), now)) {
                 return RefreshTally.REFRESHED;
             }
+            if (tokens.holdsRefreshToken(token, refreshed.refreshTokenToStore())) {
+                log.info("{} was refreshed and the row already holds this grant (version {} is gone): nothing to "
+                        + "store", token.describe(), token.version());
+                return RefreshTally.SUPERSEDED;
+            }
+            // The pair is live at Fullscript and nobody will hold it: revoke it rather than let it go.
+            revocations.enqueue(token.region(), token.resourceOwnerType(), token.resourceOwnerId(), token.id(),
+                    RevocationReason.REFRESH_SUPERSEDED, refreshed.grant().accessToken(),
+                    refreshed.refreshTokenToStore(), now);
             log.warn("{} was refreshed, but a newer token had been stored meanwhile (version {} is gone): the newer "
-                    + "one was kept and this pair discarded", token.describe(), token.version());
+                    + "one was kept and this pair queued for revocation", token.describe(), token.version());
             return RefreshTally.SUPERSEDED;
         }
         if (outcome instanceof RefreshOutcome.GrantLost lost) {
@@ -132,13 +146,15 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
             return requireReauthorization(token, reauth, now);
         }
         if (outcome instanceof RefreshOutcome.RetryLater retry) {
-            leases.retryLater(token.lease(), retry.at(), retry.reason(), retry.requestId(), now);
+            leases.retryLater(TokenClaims.Due.REFRESH, token.lease(), retry.at(), retry.reason(), retry.requestId(),
+                    now);
             // Per token at DEBUG: in an outage this is every due token, and the step's summary counts them.
             log.debug("{} not refreshed, retry at {}: {}", token.describe(), retry.at(), retry.reason());
             return RefreshTally.RETRIED;
         }
         if (outcome instanceof RefreshOutcome.HeldBack held) {
-            leases.holdBack(token.lease(), held.recheckAt(), held.reason(), now);
+            leases.holdBack(TokenClaims.Due.REFRESH, token.lease(), held.recheckAt(), held.reason(),
+                    held.missingKeyId(), now);
             log.debug("{} held back until {}: {}", token.describe(), held.recheckAt(), held.reason());
             return RefreshTally.HELD_BACK;
         }

@@ -10,7 +10,7 @@ public enum RefreshTally {
     RETRIED,
     /** Not sent because of our configuration (missing decryption key, disabled region). */
     HELD_BACK,
-    /** Another writer changed the row during the call (a newer token, a revocation request): ours was discarded. */
+    /** Another writer changed the row during the call (a newer token, a revocation): ours was queued for revocation. */
     SUPERSEDED,
     /** Claimed but not sent: lease too short, changed since the claim, or its region's credentials refused. */
     NOT_SENT

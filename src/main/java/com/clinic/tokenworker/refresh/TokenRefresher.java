@@ -69,7 +69,7 @@ public class TokenRefresher {
             return new RefreshOutcome.HeldBack("cannot decrypt the stored refresh token, not sent: " + e.getMessage()
                     + (e.getMessage().contains("TOKEN_ENCRYPTION_PREVIOUS_KEYS") ? ""
                     : " (if the key changed, add the old one to TOKEN_ENCRYPTION_PREVIOUS_KEYS)"),
-                    now.plus(RefreshRetryPolicy.HOLD_BACK));
+                    now.plus(RefreshRetryPolicy.HOLD_BACK), e.missingKeyId());
         }
         // Checked last, just before the send (the re-check above waits for the database): the call must end before
         // the lease can pass to another worker, or the same refresh token could be sent twice, and the second use

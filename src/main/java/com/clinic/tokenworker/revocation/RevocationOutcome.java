@@ -17,8 +17,15 @@ public sealed interface RevocationOutcome extends Outcome {
             implements RevocationOutcome {
     }
 
-    /** Not sent because of this worker's configuration (a missing key, a disabled region): look again later. */
-    record HeldBack(String reason, Instant recheckAt) implements RevocationOutcome {
+    /**
+     * Not sent because of this worker's configuration (a missing key, a disabled region): look again at
+     * {@code recheckAt}, or at once on a worker that holds {@code missingKeyId}.
+     */
+    record HeldBack(String reason, Instant recheckAt, Optional<String> missingKeyId) implements RevocationOutcome {
+
+        public HeldBack(String reason, Instant recheckAt) {
+            this(reason, recheckAt, Optional.empty());
+        }
     }
 
     /** Not sent, nothing to record: the lease is too short for a call. */

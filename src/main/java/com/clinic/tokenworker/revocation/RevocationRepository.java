@@ -29,6 +29,7 @@ public class RevocationRepository {
                         UPDATE oauth_token
                         SET status = 'REVOKED', access_token_ciphertext = NULL, refresh_token_ciphertext = NULL,
                             refresh_due_at = NULL, refresh_attempts = 0, next_refresh_at = NULL, last_error = NULL,
+                            revoke_attempts = 0, next_revoke_at = NULL, held_back_key_id = NULL,
                             last_request_id = COALESCE(:requestId, last_request_id),
                             lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = :now
                         WHERE id = :id AND status = 'REVOKE_REQUESTED' AND version = :version

@@ -3,7 +3,6 @@ package com.clinic.tokenworker.revocation;
 import com.clinic.tokenworker.engine.WorkLoopTasklet;
 import com.clinic.tokenworker.engine.WorkResources;
 import com.clinic.tokenworker.job.TaskletSteps;
-import com.clinic.tokenworker.token.LeasedToken;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
@@ -17,14 +16,14 @@ public class RevocationStepConfiguration {
     public static final String REVOKE_STEP = "revokeTokens";
 
     @Bean
-    WorkLoopTasklet<LeasedToken, RevocationOutcome, RevocationTally> revokeTokensTasklet(RevocationRules rules,
+    WorkLoopTasklet<RevocationTarget, RevocationOutcome, RevocationTally> revokeTokensTasklet(RevocationRules rules,
                                                                        WorkResources resources) {
         return new WorkLoopTasklet<>(rules, resources);
     }
 
     @Bean
     Step revokeTokens(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                      WorkLoopTasklet<LeasedToken, RevocationOutcome, RevocationTally> revokeTokensTasklet) {
+                      WorkLoopTasklet<RevocationTarget, RevocationOutcome, RevocationTally> revokeTokensTasklet) {
         return TaskletSteps.step(REVOKE_STEP, jobRepository, transactionManager, revokeTokensTasklet);
     }
 }

@@ -10,7 +10,6 @@ import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.RequestIdSuffix;
 import com.clinic.tokenworker.fullscript.TokenEndpointResult;
 import com.clinic.tokenworker.refresh.RefreshRetryPolicy;
-import com.clinic.tokenworker.token.LeasedToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,8 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Revokes one claimed token at the server of its region. The refresh token is sent (Fullscript revokes the
+ * Revokes one claimed token (a REVOKE_REQUESTED row, or a grant the worker no longer keeps) at the server of its
+ * region. The refresh token is sent (Fullscript revokes the
  * access token and its refresh token together); the access token only when no refresh token is stored. It
  * writes nothing: the {@link RevocationOutcome} is recorded by the step.
  */
@@ -39,13 +39,13 @@ public class TokenRevoker {
         this.clock = clock;
     }
 
-    public RevocationOutcome revoke(LeasedToken token) {
+    public RevocationOutcome revoke(RevocationTarget token) {
         Instant now = clock.instant();
         boolean refreshStored = token.refreshTokenCiphertext() != null;
         if (!refreshStored && token.accessTokenCiphertext() == null) {
             return new RevocationOutcome.Revoked(Optional.empty());
         }
-        if (!properties.callFitsInLease(now, token.lease().until())) {
+        if (!properties.callFitsInLease(now, token.leaseUntil())) {
             return new RevocationOutcome.NotSent("lease too short for another call");
         }
         Optional<Region> region = Region.fromCode(token.region());
@@ -68,13 +68,13 @@ public class TokenRevoker {
             return new RevocationOutcome.HeldBack("cannot decrypt the stored token, not revoked: " + e.getMessage()
                     + (e.getMessage().contains("TOKEN_ENCRYPTION_PREVIOUS_KEYS") ? ""
                     : " (if the key changed, add the old one to TOKEN_ENCRYPTION_PREVIOUS_KEYS)"),
-                    now.plus(RefreshRetryPolicy.HOLD_BACK));
+                    now.plus(RefreshRetryPolicy.HOLD_BACK), e.missingKeyId());
         }
         TokenEndpointResult result = client.revoke(credentials.get(), secret);
         return interpret(token, region.get(), result);
     }
 
-    private RevocationOutcome interpret(LeasedToken token, Region region, TokenEndpointResult result) {
+    private RevocationOutcome interpret(RevocationTarget token, Region region, TokenEndpointResult result) {
         Instant now = clock.instant();
         if (result instanceof TokenEndpointResult.Revoked revoked) {
             return new RevocationOutcome.Revoked(revoked.requestId());
@@ -100,11 +100,11 @@ public class TokenRevoker {
         throw new IllegalStateException("the revoke endpoint answered with a token grant");
     }
 
-    private static RevocationOutcome retry(LeasedToken token, Instant now, String reason,
+    private static RevocationOutcome retry(RevocationTarget token, Instant now, String reason,
                                            Optional<String> requestId, Optional<Duration> requestedDelay,
                                            Optional<Instant> pauseAll) {
-        int attempts = token.refreshAttempts() + 1;
-        return new RevocationOutcome.RetryLater(RefreshRetryPolicy.nextAttempt(now, attempts, requestedDelay),
+        int attempts = token.attempts() + 1;
+        return new RevocationOutcome.RetryLater(RevocationRetryPolicy.nextAttempt(now, attempts, requestedDelay),
                 "revocation attempt " + attempts + " failed: " + reason + RequestIdSuffix.of(requestId),
                 requestId, pauseAll);
     }

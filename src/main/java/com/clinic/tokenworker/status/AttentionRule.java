@@ -14,8 +14,9 @@ public enum AttentionRule {
     /** Fullscript refused a region's client credentials at the latest check or call: nothing works there. */
     CREDENTIALS_REJECTED,
     /**
-     * Tokens the worker must refresh or revoke are sealed with a key id the latest worker did not hold: they are
-     * held back until TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_PREVIOUS_KEYS gives that key back.
+     * Tokens the worker must refresh or revoke, or grants waiting in oauth_grant_revocation, are sealed with a key
+     * id the latest worker did not hold: they are held back until TOKEN_ENCRYPTION_KEY or
+     * TOKEN_ENCRYPTION_PREVIOUS_KEYS gives that key back.
      */
     UNDECRYPTABLE_TOKENS
 }

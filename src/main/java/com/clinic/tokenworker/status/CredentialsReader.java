@@ -23,7 +23,7 @@ final class CredentialsReader {
     }
 
     CredentialsReport read() {
-        return new CredentialsReport(refusedRegions(), undecryptable());
+        return new CredentialsReport(refusedRegions(), undecryptable(), undecryptableGrants());
     }
 
     private List<CredentialsReport.RefusedRegion> refusedRegions() {
@@ -58,6 +58,26 @@ final class CredentialsReader {
                         """.formatted(IDS_LISTED))
                 .query((rs, n) -> new CredentialsReport.UndecryptableTokens(rs.getString("key_id"),
                         rs.getLong("tokens"), longs(rs.getArray("ids")), strings(rs.getArray("key_ids")),
+                        rs.getObject("recorded_at", OffsetDateTime.class).toInstant(), rs.getString("recorded_by")))
+                .list();
+    }
+
+    /** The revocation queue (V12), by its key ids only. */
+    private List<CredentialsReport.UndecryptableGrants> undecryptableGrants() {
+        if (!exists("tokenworker_encryption_keys") || !exists("oauth_grant_revocation")) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        SELECT g.encryption_key_id AS key_id, count(g.id) AS grants,
+                               k.key_ids, k.recorded_at, k.recorded_by
+                        FROM oauth_grant_revocation g
+                        CROSS JOIN tokenworker_encryption_keys k
+                        WHERE NOT g.encryption_key_id = ANY (k.key_ids)
+                        GROUP BY g.encryption_key_id, k.key_ids, k.recorded_at, k.recorded_by
+                        ORDER BY g.encryption_key_id
+                        """)
+                .query((rs, n) -> new CredentialsReport.UndecryptableGrants(rs.getString("key_id"),
+                        rs.getLong("grants"), strings(rs.getArray("key_ids")),
                         rs.getObject("recorded_at", OffsetDateTime.class).toInstant(), rs.getString("recorded_by")))
                 .list();
     }

@@ -8,7 +8,8 @@ import java.util.List;
  * refused (oauth_credential_check), and live tokens sealed with a key id the latest worker did not hold
  * (tokenworker_encryption_keys). Empty lists when the worker has not written those tables yet.
  */
-public record CredentialsReport(List<RefusedRegion> refusedRegions, List<UndecryptableTokens> undecryptable) {
+public record CredentialsReport(List<RefusedRegion> refusedRegions, List<UndecryptableTokens> undecryptable,
+                                List<UndecryptableGrants> undecryptableGrants) {
 
     /** The latest check of a region said REJECTED. */
     public record RefusedRegion(String region, Instant checkedAt, String detail, String requestId,
@@ -21,5 +22,13 @@ public record CredentialsReport(List<RefusedRegion> refusedRegions, List<Undecry
      */
     public record UndecryptableTokens(String keyId, long tokens, List<Long> tokenIds, List<String> workerKeyIds,
                                       Instant recordedAt, String recordedBy) {
+    }
+
+    /**
+     * Grants waiting in oauth_grant_revocation to be revoked whose key id is not among those the latest worker
+     * recorded: they stay live at Fullscript until a worker holds that key.
+     */
+    public record UndecryptableGrants(String keyId, long grants, List<String> workerKeyIds, Instant recordedAt,
+                                      String recordedBy) {
     }
 }

@@ -39,7 +39,7 @@ public final class HealthRules {
     }
 
     private static List<Finding> undecryptableTokens(CredentialsReport credentials) {
-        return credentials.undecryptable().stream()
+        List<Finding> findings = credentials.undecryptable().stream()
                 .map(u -> new Finding(AttentionRule.UNDECRYPTABLE_TOKENS, u.tokens() + " token(s) to refresh or "
                         + "revoke are sealed with key id " + (u.keyId() == null ? "(none)" : u.keyId())
                         + ", which the worker " + u.recordedBy() + " did not hold at " + Durations.instant(u.recordedAt())
@@ -48,7 +48,15 @@ public final class HealthRules {
                         + (u.tokens() > u.tokenIds().size() ? ", ..." : "")
                         + "; they are held back until that key is in TOKEN_ENCRYPTION_KEY or "
                         + "TOKEN_ENCRYPTION_PREVIOUS_KEYS"))
-                .toList();
+                .collect(Collectors.toCollection(ArrayList::new));
+        credentials.undecryptableGrants().stream()
+                .map(g -> new Finding(AttentionRule.UNDECRYPTABLE_TOKENS, g.grants() + " grant(s) waiting to be "
+                        + "revoked (oauth_grant_revocation) are sealed with key id " + g.keyId() + ", which the worker "
+                        + g.recordedBy() + " did not hold at " + Durations.instant(g.recordedAt()) + " (it holds "
+                        + String.join(", ", g.workerKeyIds()) + "); they stay live at Fullscript until that key is in "
+                        + "TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_PREVIOUS_KEYS"))
+                .forEach(findings::add);
+        return findings;
     }
 
     private static Optional<Finding> codeExpired(CodesReport codes) {

@@ -86,6 +86,7 @@ final class StatusReader {
     TokensReport tokens(Instant now) {
         Map<String, Long> byStatus = countByStatus("oauth_token",
                 Stream.of(TokenStatus.values()).map(Enum::name).toList());
+        GrantsToRevoke toRevoke = grantsToRevoke();
         return jdbc.sql("""
                         SELECT count(*) FILTER (WHERE status = 'REAUTH_REQUIRED' AND updated_at > :since)
                                    AS reauth_recent,
@@ -96,8 +97,22 @@ final class StatusReader {
                         """)
                 .param("since", SqlTime.of(now.minus(StatusThresholds.RECENT)))
                 .query((rs, n) -> new TokensReport(byStatus, rs.getLong("reauth_recent"), instant(rs, "oldest_due"),
-                        rs.getLong("refresh_errors")))
+                        rs.getLong("refresh_errors"), toRevoke.count(), toRevoke.oldestQueuedAt()))
                 .single();
+    }
+
+    /** The revocation queue (V12), read by its bookkeeping columns only; nothing before the worker created it. */
+    private GrantsToRevoke grantsToRevoke() {
+        if (!Boolean.TRUE.equals(jdbc.sql("SELECT to_regclass('oauth_grant_revocation') IS NOT NULL")
+                .query(Boolean.class).single())) {
+            return new GrantsToRevoke(0, null);
+        }
+        return jdbc.sql("SELECT count(id) AS grants, min(created_at) AS oldest FROM oauth_grant_revocation")
+                .query((rs, n) -> new GrantsToRevoke(rs.getLong("grants"), instant(rs, "oldest")))
+                .single();
+    }
+
+    private record GrantsToRevoke(long count, Instant oldestQueuedAt) {
     }
 
     ThrottleReport throttle(Instant now) {

@@ -82,6 +82,11 @@ public final class StatusTable {
             out.println("  " + tokens.refreshErrors() + " ACTIVE or REFRESH_DUE token(s) carry a refresh error "
                     + "(oauth_token.last_error)");
         }
+        if (tokens.grantsToRevoke() > 0) {
+            out.println("  " + tokens.grantsToRevoke() + " grant(s) no longer kept wait to be revoked at Fullscript, "
+                    + "the oldest queued " + Durations.instant(tokens.oldestGrantToRevokeAt())
+                    + " (oauth_grant_revocation)");
+        }
     }
 
     private static void throttle(StatusReport report, PrintWriter out) {

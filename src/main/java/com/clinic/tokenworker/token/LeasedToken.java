@@ -24,12 +24,13 @@ public record LeasedToken(
         Instant expiresAt,
         long version,
         int refreshAttempts,
+        int revokeAttempts,
         String lastError) implements Claimed {
 
     /** The columns {@link #ROW_MAPPER} reads, for the RETURNING clause of a claim. */
     public static final String COLUMNS = "id, region, resource_owner_type, resource_owner_id, redirect_uri, "
             + "access_token_ciphertext, refresh_token_ciphertext, encryption_key_id, expires_at, version, "
-            + "refresh_attempts, last_error, lease_owner, lease_until";
+            + "refresh_attempts, revoke_attempts, last_error, lease_owner, lease_until";
 
     public static final RowMapper<LeasedToken> ROW_MAPPER = (rs, n) -> new LeasedToken(
             new TokenLease(rs.getLong("id"), rs.getString("lease_owner"),
@@ -44,6 +45,7 @@ public record LeasedToken(
             SqlTime.toInstant(rs.getObject("expires_at", OffsetDateTime.class)),
             rs.getLong("version"),
             rs.getInt("refresh_attempts"),
+            rs.getInt("revoke_attempts"),
             rs.getString("last_error"));
 
     @Override
@@ -71,6 +73,6 @@ public record LeasedToken(
     public String toString() {
         return "LeasedToken[id=" + id() + ", region=" + region + ", owner=" + resourceOwnerType + "/"
                 + resourceOwnerId + ", version=" + version + ", expiresAt=" + expiresAt + ", attempts="
-                + refreshAttempts + ", lease=" + lease + "]";
+                + refreshAttempts + ", revokeAttempts=" + revokeAttempts + ", lease=" + lease + "]";
     }
 }

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Repository;
 /**
  * The bookkeeping writes that end a claim on an {@code oauth_token} row without storing a new token, shared by
  * the refresh and the revocation steps. Each one is guarded by the lease and leaves the status as it is, so a
- * status the application set meanwhile (REVOKE_REQUESTED) is never overwritten.
+ * status the application set meanwhile (REVOKE_REQUESTED) is never overwritten. Each step counts and backs off in
+ * its own columns ({@link TokenClaims.Due}).
  */
 @Repository
 public class TokenLeaseRepository {
@@ -21,15 +22,15 @@ public class TokenLeaseRepository {
     }
 
     /** A call was made and failed transiently: count it, remember why, and try again at {@code at}. */
-    public boolean retryLater(TokenLease lease, Instant at, String reason, Optional<String> requestId,
-                              Instant now) {
+    public boolean retryLater(TokenClaims.Due step, TokenLease lease, Instant at, String reason,
+                              Optional<String> requestId, Instant now) {
         return jdbc.sql("""
                         UPDATE oauth_token
-                        SET refresh_attempts = refresh_attempts + 1, next_refresh_at = :at, last_error = :reason,
+                        SET %1$s = %1$s + 1, %2$s = :at, last_error = :reason, held_back_key_id = NULL,
                             last_request_id = COALESCE(:requestId, last_request_id),
                             lease_owner = NULL, lease_until = NULL, updated_at = :now
                         WHERE id = :id AND lease_owner = :owner AND lease_until = :until
-                        """)
+                        """.formatted(step.attemptsColumn(), step.backoffColumn()))
                 .param("at", SqlTime.of(at))
                 .param("reason", reason)
                 .param("requestId", requestId.orElse(null))
@@ -43,16 +44,19 @@ public class TokenLeaseRepository {
     /**
      * No call could be made because of the worker's own configuration (a missing decryption key, a disabled
      * region): no attempt is counted, the row waits until {@code recheckAt} so it does not crowd out the rows
-     * that can be served.
+     * that can be served. A row held back for a key this worker lacks records that key's id: a worker that holds
+     * it claims the row at once ({@link TokenClaims}).
      */
-    public boolean holdBack(TokenLease lease, Instant recheckAt, String reason, Instant now) {
+    public boolean holdBack(TokenClaims.Due step, TokenLease lease, Instant recheckAt, String reason,
+                            Optional<String> missingKeyId, Instant now) {
         return jdbc.sql("""
                         UPDATE oauth_token
-                        SET next_refresh_at = :at, last_error = :reason,
+                        SET %s = :at, last_error = :reason, held_back_key_id = :keyId,
                             lease_owner = NULL, lease_until = NULL, updated_at = :now
                         WHERE id = :id AND lease_owner = :owner AND lease_until = :until
-                        """)
+                        """.formatted(step.backoffColumn()))
                 .param("at", SqlTime.of(recheckAt))
+                .param("keyId", missingKeyId.orElse(null))
                 .param("reason", reason)
                 .param("now", SqlTime.of(now))
                 .param("id", lease.tokenId())

@@ -5,6 +5,7 @@ import static com.clinic.tokenworker.support.FullscriptFixture.insertCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clinic.tokenworker.DatabaseTarget;
+import com.clinic.tokenworker.crypto.TokenCipher;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.SimulatorOptions;
@@ -224,6 +225,45 @@ class StatusCommandTest {
         assertThat(result.exitCode()).isEqualTo(ExitCode.OK.code());
         assertThat(result.out()).contains("Fullscript 429 pause: until ").contains("(2m00s from now): HTTP 429, "
                 + "Retry-After 120");
+    }
+
+    @Test
+    void statusWhenGrantsWaitToBeRevokedThenTheTableSaysHowManyAndSinceWhen() {
+        worker.runOnce();
+        queueGrant(worker.bean(TokenCipher.class).currentKeyId());
+
+        CommandLineRun result = status(statusEnvironment());
+
+        jdbc.sql("TRUNCATE oauth_grant_revocation").update();
+        assertThat(result.exitCode()).isEqualTo(ExitCode.OK.code());
+        assertThat(result.out()).contains("1 grant(s) no longer kept wait to be revoked at Fullscript, the oldest "
+                + "queued ").contains("(oauth_grant_revocation)").doesNotContain("UNDECRYPTABLE_TOKENS");
+    }
+
+    @Test
+    void statusWhenAGrantToRevokeIsSealedWithAKeyNoWorkerHoldsThenAttentionNamesTheKey() {
+        worker.runOnce();
+        queueGrant("00112233aabbccdd");
+
+        CommandLineRun result = status(statusEnvironment());
+
+        jdbc.sql("TRUNCATE oauth_grant_revocation").update();
+        assertThat(result.exitCode()).isEqualTo(ExitCode.ATTENTION_NEEDED.code());
+        assertThat(result.out()).contains("UNDECRYPTABLE_TOKENS: 1 grant(s) waiting to be revoked")
+                .contains("key id 00112233aabbccdd").contains("TOKEN_ENCRYPTION_PREVIOUS_KEYS");
+    }
+
+    private static void queueGrant(String keyId) {
+        jdbc.sql("""
+                        INSERT INTO oauth_grant_revocation (region, resource_owner_type, resource_owner_id, reason,
+                            refresh_token_ciphertext, encryption_key_id, attempts, next_attempt_at, last_error,
+                            created_at)
+                        VALUES ('us', 'Practitioner', 'prac-1', 'REAUTHORIZED', '\\x02', :keyId, 3, :next,
+                            'revocation attempt 3 failed: HTTP 503', :queued)
+                        """)
+                .param("keyId", keyId)
+                .param("next", SqlTime.of(clock.instant().plus(Duration.ofMinutes(1))))
+                .param("queued", SqlTime.of(clock.instant().minus(Duration.ofMinutes(5)))).update();
     }
 
     @Test

@@ -133,6 +133,14 @@ class RefreshReadmeContractTest {
                 assertThat(rows("operator: tokens that expired while due (alert when not 0)", Map.of()))
                         .singleElement().satisfies(r -> assertThat(r.get("expired_while_due")).isEqualTo(1L));
 
+                // The user of the failing token authorizes again: the grant it replaces is queued and revoked by
+                // the same run (revokeTokens runs with the built-in refresh off, too).
+                String replacedRefresh = refreshTokenOf(flagger, failing);
+                authorizeAll(flagger, fullscript, List.of("prac-failing"));
+                assertThat(rows("operator: grants waiting to be revoked", Map.of())).isEmpty();
+                assertThat(fullscript.isRefreshTokenActive(replacedRefresh)).isFalse();
+                assertThat(tokenRow(jdbc, failing)).containsEntry("status", "ACTIVE");
+
                 assertThat(run("application: use a token (refresh on demand under recently-used)",
                         Map.of("id", stored))).isEqualTo(1);
                 assertThat(tokenRow(jdbc, stored).get("last_used_at")).isNotNull();

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.budget.ThrottleGate;
+import com.clinic.tokenworker.crypto.EncryptionKey;
 import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import com.clinic.tokenworker.simulator.Fault;
@@ -266,6 +267,33 @@ class RefreshTokensStepTest {
         assertThat(step(execution, "refreshTokens").getExitStatus().getExitDescription())
                 .contains("refreshed=1").contains("held_back=1");
         assertThat(output.getAll()).contains("cannot be refreshed by this worker");
+    }
+
+    /** Issue 9, hole 7: a held-back row is retried as soon as its key is available, not 10 minutes later. */
+    @Test
+    void refreshWhenAWorkerWithoutTheKeyHeldTheTokenBackThenAWorkerHoldingTheKeyRefreshesItAtOnce() {
+        long id = authorize(worker, fullscript, "prac-key-elsewhere");
+        String refresh = refreshTokenOf(worker, id);
+        clock.advance(UNTIL_DUE);
+        Map<String, String> otherKey = FullscriptFixture.environmentFor(fullscript);
+        otherKey.put("TOKEN_ENCRYPTION_KEY", EncryptionKey.generate().toBase64());
+
+        try (TestWorker withoutTheKey = TestWorker.start(database, otherKey, clock)) {
+            JobExecution heldBack = withoutTheKey.runOnce();
+            assertThat(step(heldBack, "refreshTokens").getExitStatus().getExitDescription()).contains("held_back=1");
+        }
+        Map<String, Object> row = tokenRow(jdbc, id);
+        assertThat(row).containsEntry("status", "REFRESH_DUE")
+                .containsEntry("held_back_key_id", row.get("encryption_key_id"));
+        assertThat(instant(row.get("next_refresh_at"))).isEqualTo(clock.instant().plus(RefreshRetryPolicy.HOLD_BACK));
+        assertThat(fullscript.timesRefreshTokenSent(refresh)).isZero();
+
+        JobExecution withTheKey = worker.runOnce(); // the same instant: none of the hold-back has passed
+
+        assertThat(step(withTheKey, "refreshTokens").getExitStatus().getExitDescription()).contains("refreshed=1");
+        assertThat(fullscript.timesRefreshTokenSent(refresh)).isEqualTo(1);
+        assertThat(tokenRow(jdbc, id)).containsEntry("status", "ACTIVE").containsEntry("held_back_key_id", null)
+                .containsEntry("next_refresh_at", null);
     }
 
     @Test

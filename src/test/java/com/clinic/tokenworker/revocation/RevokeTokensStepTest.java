@@ -2,6 +2,7 @@ package com.clinic.tokenworker.revocation;
 
 import static com.clinic.tokenworker.support.TokenFixture.accessTokenOf;
 import static com.clinic.tokenworker.support.TokenFixture.authorize;
+import static com.clinic.tokenworker.support.TokenFixture.instant;
 import static com.clinic.tokenworker.support.TokenFixture.refreshTokenOf;
 import static com.clinic.tokenworker.support.TokenFixture.step;
 import static com.clinic.tokenworker.support.TokenFixture.tokenRow;
@@ -18,6 +19,7 @@ import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,21 +86,49 @@ class RevokeTokensStepTest {
         String refresh = refreshTokenOf(worker, id);
         requestRevocation(id);
         fullscript.setLatency(Duration.ofMillis(2500)); // the request timeout is PT2S
+        long revokesBefore = fullscript.revokeRequestCount();
 
         JobExecution slow = worker.runOnce();
+        // The simulator counts the abandoned request once its latency is over: wait for it here, or a later test
+        // that counts revocations would see it.
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> fullscript.revokeRequestCount() > revokesBefore);
 
         Map<String, Object> row = tokenRow(jdbc, id);
-        assertThat(row).containsEntry("status", "REVOKE_REQUESTED").containsEntry("refresh_attempts", 1)
-                .containsEntry("lease_owner", null);
+        assertThat(row).containsEntry("status", "REVOKE_REQUESTED").containsEntry("revoke_attempts", 1)
+                .as("a revocation has its own counter").containsEntry("refresh_attempts", 0)
+                .containsEntry("next_refresh_at", null).containsEntry("lease_owner", null);
+        assertThat(instant(row.get("next_revoke_at"))).as("its own backoff: 10 s after the first failure")
+                .isEqualTo(clock.instant().plusSeconds(10));
         assertThat(row.get("refresh_token_ciphertext")).as("nothing wiped before Fullscript confirmed").isNotNull();
         assertThat((String) row.get("last_error")).contains("revocation attempt 1 failed").contains("PT2S");
         assertThat(step(slow, "revokeTokens").getExitStatus().getExitDescription()).contains("retried=1");
 
         fullscript.setLatency(Duration.ZERO);
-        clock.advance(Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(10));
         worker.runOnce();
 
-        assertThat(tokenRow(jdbc, id)).containsEntry("status", "REVOKED").containsEntry("refresh_attempts", 0);
+        assertThat(tokenRow(jdbc, id)).containsEntry("status", "REVOKED").containsEntry("revoke_attempts", 0)
+                .containsEntry("next_revoke_at", null);
+        assertThat(fullscript.isRefreshTokenActive(refresh)).isFalse();
+    }
+
+    @Test
+    void revokeWhenTheRowIsBackingOffFromFailedRefreshesThenTheRevocationDoesNotWaitForThatBackoff() {
+        long id = authorize(worker, fullscript, "prac-refresh-failing");
+        String refresh = refreshTokenOf(worker, id);
+        // Five failed refreshes: the next one is 8 minutes away (the refresh backoff goes up to 10).
+        jdbc.sql("""
+                        UPDATE oauth_token SET status = 'REFRESH_DUE', refresh_attempts = 5, next_refresh_at = :at,
+                            last_error = 'refresh attempt 5 failed: HTTP 503'
+                        WHERE id = :id
+                        """)
+                .param("at", SqlTime.of(clock.instant().plus(Duration.ofMinutes(8)))).param("id", id).update();
+        requestRevocation(id);
+
+        worker.runOnce();
+
+        assertThat(tokenRow(jdbc, id)).containsEntry("status", "REVOKED");
         assertThat(fullscript.isRefreshTokenActive(refresh)).isFalse();
     }
 

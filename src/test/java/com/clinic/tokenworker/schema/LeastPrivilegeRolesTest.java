@@ -149,6 +149,8 @@ class LeastPrivilegeRolesTest {
             assertThat(single(monitor, "SELECT waiting_codes::text FROM tokenworker_health")).isNotNull();
             assertDenied(monitor, "SELECT code FROM oauth_pending_code");
             assertDenied(monitor, "SELECT access_token_ciphertext FROM oauth_token");
+            assertDenied(monitor, "SELECT refresh_token_ciphertext FROM oauth_grant_revocation");
+            assertThat(single(monitor, "SELECT count(id)::text FROM oauth_grant_revocation")).isNotNull();
             assertDenied(monitor, "UPDATE tokenworker_throttle SET reason = 'x'");
         }
     }

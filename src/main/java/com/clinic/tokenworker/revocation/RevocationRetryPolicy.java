@@ -1,0 +1,35 @@
+package com.clinic.tokenworker.revocation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * When a revocation that failed transiently is tried again: 10 s, doubling, capped at 5 minutes, or what Fullscript
+ * asked for in Retry-After. Its own schedule and its own counter ({@code oauth_token.revoke_attempts} and
+ * {@code next_revoke_at}, {@code oauth_grant_revocation.attempts} and {@code next_attempt_at}): a user who asked to
+ * disconnect, or a grant still live that nobody holds, must not wait behind a refresh backoff of up to 10 minutes.
+ * There is no last attempt: a grant is revoked once Fullscript answers again.
+ */
+public final class RevocationRetryPolicy {
+
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** A Retry-After of 0 must not make the same run pick the row up again at once. */
+    static final Duration MIN_DELAY = Duration.ofSeconds(1);
+
+    private RevocationRetryPolicy() {
+    }
+
+    /** @param attempts failed revocation calls so far, including the one that just failed */
+    public static Instant nextAttempt(Instant now, int attempts, Optional<Duration> serverRequestedDelay) {
+        Duration delay = serverRequestedDelay.orElseGet(() -> backoff(attempts));
+        return now.plus(delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay);
+    }
+
+    static Duration backoff(int attempts) {
+        int exponent = Math.max(0, Math.min(attempts - 1, 10));
+        Duration backoff = FIRST_BACKOFF.multipliedBy(1L << exponent);
+        return backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+    }
+}
