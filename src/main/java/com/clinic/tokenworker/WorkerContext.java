@@ -43,7 +43,8 @@ public final class WorkerContext {
         }
         Map<String, Object> springProperties = new HashMap<>();
         // Call threads, the step's own connection, claims, Quartz and Bucket4j all draw from this pool.
-        springProperties.put("spring.datasource.hikari.maximum-pool-size", properties.concurrency() + 6);
+        // Twice the concurrency: a call thread records its row while the next call of its slot is in flight.
+        springProperties.put("spring.datasource.hikari.maximum-pool-size", 2 * properties.concurrency() + 6);
         springProperties.putAll(extraProperties);
         Class<?>[] sources = new Class<?>[extraSources.length + 1];
         sources[0] = TokenWorkerApplication.class;

@@ -9,10 +9,12 @@ import com.clinic.tokenworker.status.StatusJson;
 import com.clinic.tokenworker.status.StatusReport;
 import com.clinic.tokenworker.status.StatusTable;
 import com.clinic.tokenworker.status.StatusThresholds;
+import com.clinic.tokenworker.time.DatabaseClockAnchor;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -95,6 +97,8 @@ public class StatusCommand implements Callable<Integer> {
     private StatusReport report(DatabaseTarget target, TokenWorkerProperties properties) {
         SingleConnectionDataSource dataSource = dataSource(target);
         try {
+            // Ages and deadlines read the database's clock, as the workers' leases do (no-op for a test's clock).
+            new DatabaseClockAnchor(parent.clock(), JdbcClient.create(dataSource)).anchorNow();
             return new StatusCheck(dataSource, parent.clock(), StatusThresholds.from(properties)).check(executions);
         } finally {
             dataSource.destroy();

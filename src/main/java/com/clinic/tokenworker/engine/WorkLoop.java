@@ -52,6 +52,8 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
     private final RejectedCredentials rejected;
     private final BlockingQueue<Event<T, O, E>> events = new LinkedBlockingQueue<>();
     private final Set<Long> skipped = new HashSet<>();
+    /** Rows claimed by this step run whose outcome the step thread has not taken yet. */
+    private final Set<Long> inHand = new HashSet<>();
     private final Set<Region> rejectedHere = EnumSet.noneOf(Region.class);
     private Instant startedAt;
     /** Calls to Fullscript not yet answered: at most TOKENWORKER_CONCURRENCY. */
@@ -147,7 +149,10 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
     }
 
     private void fill(Counts counts) {
-        int free = resources.properties().concurrency() - calling;
+        int concurrency = resources.properties().concurrency();
+        // Calls in flight are the limit; rows still being recorded also hold a thread (the pool has 2 x
+        // concurrency), so a slow database cannot pile up claimed rows whose leases run out in the pool's queue.
+        int free = Math.min(concurrency - calling, 2 * concurrency - unrecorded);
         if (free <= 0) {
             return;
         }
@@ -168,8 +173,12 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
             stopClaiming(rules.step().budgetShare().spentReason());
             return;
         }
+        // A row handed out is excluded until its outcome is taken: its slot may be free while a release (nothing
+        // was sent) is being committed, and the row must not come back to this step run before it is skipped.
+        Set<Long> excluded = new HashSet<>(skipped);
+        excluded.addAll(inHand);
         ClaimRequest request = new ClaimRequest(resources.worker().id(), now, resources.properties().lease(),
-                permits, rejected.codes(), skipped);
+                permits, rejected.codes(), excluded);
         List<T> claimed = resources.ownTransaction().execute(tx -> rules.claim(request));
         claimedBefore = true;
         reserved -= claimed.size();
@@ -182,6 +191,7 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
         for (T row : claimed) {
             calling++;
             unrecorded++;
+            inHand.add(row.id());
             try {
                 resources.calls().execute(() -> events.add(callAndRecord(row)));
             } catch (RejectedExecutionException e) {
@@ -223,6 +233,7 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
             calling--;
         } else if (event instanceof Finished<T, O, E> done) {
             unrecorded--;
+            inHand.remove(done.row().id());
             take(done, counts);
         }
     }

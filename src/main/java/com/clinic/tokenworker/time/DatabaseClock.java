@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,11 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DatabaseClock extends Clock {
 
     private final Clock host;
-    private final AtomicReference<Duration> offset;
+    private final AtomicReference<Anchor> anchor;
 
-    private DatabaseClock(Clock host, AtomicReference<Duration> offset) {
+    private DatabaseClock(Clock host, AtomicReference<Anchor> anchor) {
         this.host = host;
-        this.offset = offset;
+        this.anchor = anchor;
     }
 
     /** The host's UTC clock, to be anchored to the database once a worker command has one. */
@@ -35,16 +34,21 @@ public final class DatabaseClock extends Clock {
 
     /** Over any host clock (a test gives a skewed one). */
     public static DatabaseClock of(Clock host) {
-        return new DatabaseClock(host, new AtomicReference<>(Duration.ZERO));
+        return new DatabaseClock(host, new AtomicReference<>());
     }
 
-    /** What was last measured: how far the database's clock is ahead of the host's (negative: behind). */
+    /** What the last anchor measured: how far the database's clock is ahead of the host's (negative: behind). */
     public Duration offset() {
-        return offset.get();
+        Anchor last = anchor.get();
+        return last == null ? Duration.ZERO : last.offset();
     }
 
-    void anchor(Duration measured) {
-        offset.set(measured);
+    /**
+     * Between two anchors the time runs on {@link System#nanoTime}, not on the host's wall clock: a wall clock that
+     * NTP steps, or a VM paused and resumed, must not move the worker's time until the next anchor.
+     */
+    void anchor(Instant databaseTime, long atNanos, Duration offset) {
+        anchor.set(new Anchor(databaseTime, atNanos, offset));
     }
 
     /** The host's own reading, to measure the offset against. */
@@ -54,19 +58,21 @@ public final class DatabaseClock extends Clock {
 
     @Override
     public Instant instant() {
-        return host.instant().plus(offset.get());
+        Anchor last = anchor.get();
+        return last == null ? host.instant() : last.databaseTime().plusNanos(System.nanoTime() - last.atNanos());
     }
 
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return host.getZone();
     }
 
     @Override
     public Clock withZone(ZoneId zone) {
-        if (ZoneOffset.UTC.equals(zone)) {
-            return this;
-        }
-        return new DatabaseClock(host.withZone(zone), offset);
+        return zone.equals(host.getZone()) ? this : new DatabaseClock(host.withZone(zone), anchor);
+    }
+
+    /** The database's time at a moment of {@link System#nanoTime}, and the host's offset then (for the log). */
+    private record Anchor(Instant databaseTime, long atNanos, Duration offset) {
     }
 }

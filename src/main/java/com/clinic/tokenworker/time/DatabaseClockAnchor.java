@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Anchors the worker's {@link DatabaseClock} to PostgreSQL before anything can claim a row, then again every
- * {@link #EVERY} (a host's clock drifts, and NTP steps it). Each measurement takes the best of a few round trips:
- * the database's {@code clock_timestamp()} against the midpoint of the host's readings around it, so the error is
- * at most half the fastest round trip. Does nothing for any other clock (the tests' own).
+ * {@link #EVERY} (the host's monotonic clock, which runs between anchors, drifts slowly). Each measurement takes
+ * the best of a few round trips: the database's {@code clock_timestamp()} at the midpoint of the round trip, so
+ * the error is at most half the fastest round trip. Does nothing for any other clock (the tests' own).
  */
 @Component
 public class DatabaseClockAnchor implements SmartLifecycle {
@@ -42,20 +42,25 @@ public class DatabaseClockAnchor implements SmartLifecycle {
         if (!(clock instanceof DatabaseClock databaseClock)) {
             return Duration.ZERO;
         }
-        Duration best = null;
         Duration bestRoundTrip = null;
+        Instant bestDatabaseTime = null;
+        long bestNanos = 0;
+        Duration best = null;
         for (int i = 0; i < SAMPLES; i++) {
             Instant sent = databaseClock.hostInstant();
+            long sentNanos = System.nanoTime();
             OffsetDateTime database = jdbc.sql("SELECT clock_timestamp()").query(OffsetDateTime.class).single();
-            Instant received = databaseClock.hostInstant();
-            Duration roundTrip = Duration.between(sent, received);
+            long receivedNanos = System.nanoTime();
+            Duration roundTrip = Duration.ofNanos(receivedNanos - sentNanos);
             if (bestRoundTrip == null || roundTrip.compareTo(bestRoundTrip) < 0) {
                 bestRoundTrip = roundTrip;
-                best = Duration.between(sent.plus(roundTrip.dividedBy(2)), database.toInstant());
+                bestDatabaseTime = database.toInstant();
+                bestNanos = sentNanos + roundTrip.toNanos() / 2;
+                best = Duration.between(sent.plus(roundTrip.dividedBy(2)), bestDatabaseTime);
             }
         }
         Duration previous = databaseClock.offset();
-        databaseClock.anchor(best);
+        databaseClock.anchor(bestDatabaseTime, bestNanos, best);
         if (best.abs().compareTo(WORTH_SAYING) > 0 && previous.minus(best).abs().compareTo(WORTH_SAYING) > 0) {
             log.warn("this host's clock is {} s {} the database's; the worker reads every time (leases, deadlines) "
                     + "from the database's clock, but fix the host's time synchronisation (NTP)",

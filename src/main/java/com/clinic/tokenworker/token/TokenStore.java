@@ -66,16 +66,18 @@ public class TokenStore {
                 if (stored.isEmpty()) {
                     continue;
                 }
-                if (stored.get().newer()) {
-                    // Ours is the older authorization: the stored one stays, ours is revoked, never stored.
-                    queue.enqueue(region.code(), grant.resourceOwnerType(), grant.resourceOwnerId(),
-                            stored.get().id(), RevocationReason.OLDER_AUTHORIZATION, grant.accessToken(),
-                            refreshToken, now);
-                    return stored.get().id();
-                }
                 if (stored.get().same() && holdsRefreshToken(stored.get(), region, grant, refreshToken)) {
                     // The same grant written again (a write retried after a commit whose acknowledgement was
                     // lost): the row already holds it, and queuing it would revoke the user's live grant.
+                    return stored.get().id();
+                }
+                if (stored.get().newer() || stored.get().same()) {
+                    // Ours is the older authorization, or as old: a retried write whose pair a refresh has
+                    // rotated since (the row holds the live one), or two authorizations in the same second. The
+                    // stored one stays, ours is revoked, never stored.
+                    queue.enqueue(region.code(), grant.resourceOwnerType(), grant.resourceOwnerId(),
+                            stored.get().id(), RevocationReason.OLDER_AUTHORIZATION, grant.accessToken(),
+                            refreshToken, now);
                     return stored.get().id();
                 }
                 replace(stored.get().id(), grant, appUserRef, redirectUri, access, refresh, now);

@@ -43,7 +43,8 @@ class SlotFreedOnAnswerTest {
                 long firstId = FullscriptFixture.insertCode(jdbc, first, "us", Clock.systemUTC().instant());
                 long secondId = FullscriptFixture.insertCode(jdbc, second, "us",
                         Clock.systemUTC().instant().plusSeconds(1));
-                fullscript.setLatency(Duration.ofMillis(500));
+                // Long enough to take the row lock after the claim and before the answer is recorded.
+                fullscript.setLatency(Duration.ofMillis(1500));
 
                 CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(worker::runOnce);
                 try (Connection lock = DriverManager.getConnection(database.url(), database.username(),

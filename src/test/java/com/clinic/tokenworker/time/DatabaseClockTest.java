@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Issue 9, hole 11: leases must not be computed from each worker's own clock. A worker whose host clock is 40 s
- * behind would write a lease (15 s in these tests) that a punctual worker sees as lapsed at once, while the first
+ * behind would write a lease (25 s here) that a punctual worker sees as lapsed at once, while the first
  * call is still in flight, and send the code again. Every worker reads the database's time instead.
  */
 class DatabaseClockTest {
@@ -49,24 +49,36 @@ class DatabaseClockTest {
         DatabaseClock ahead = DatabaseClock.of(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(6)));
         try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(),
                 Clock.systemUTC());
-             TestWorker slow = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), behind);
-             TestWorker punctual = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), ahead)) {
+             TestWorker slow = TestWorker.start(database, slowCalls(fullscript), behind);
+             TestWorker punctual = TestWorker.start(database, slowCalls(fullscript), ahead)) {
             slow.runOnce();
             JdbcClient jdbc = slow.jdbc();
             String code = fullscript.mintCode(REDIRECT_URI);
             long id = FullscriptFixture.insertCode(jdbc, code, "us", databaseNow(jdbc));
-            // Under the tests' 2 s request timeout, so the first call is answered while the second worker claims.
-            fullscript.setLatency(Duration.ofMillis(1500));
+            // Long enough for the punctual worker to start a run and claim while the first call is in flight.
+            fullscript.setLatency(Duration.ofSeconds(5));
 
             CompletableFuture<JobExecution> first = CompletableFuture.supplyAsync(slow::runOnce);
             await().atMost(Duration.ofSeconds(10)).until(() -> "EXCHANGING".equals(status(jdbc, id)));
-            punctual.runOnce();
+            JobExecution second = punctual.runOnce();
             first.get();
+
+            assertThat(second.getStepExecutions()).filteredOn(s -> s.getStepName().equals("exchangeCodes"))
+                    .singleElement().satisfies(s -> assertThat(s.getReadCount()).as("claimed by the punctual worker")
+                            .isZero());
 
             assertThat(fullscript.timesCodeSent(code)).as("sent once: the lease held for the other worker").isOne();
             assertThat(FullscriptFixture.codeRow(jdbc, id)).containsEntry("status", "EXCHANGED")
                     .containsEntry("attempts", 1);
         }
+    }
+
+    /** A request timeout and lease that let a 5 s answer arrive (the fixture's are 2 s and 15 s). */
+    private static java.util.Map<String, String> slowCalls(FakeFullscriptServer fullscript) {
+        java.util.Map<String, String> env = FullscriptFixture.environmentFor(fullscript);
+        env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT10S");
+        env.put("TOKENWORKER_LEASE", "PT25S");
+        return env;
     }
 
     private static Instant databaseNow(JdbcClient jdbc) {

@@ -131,6 +131,20 @@ class TokenStoreTest {
     }
 
     @Test
+    void saveWhenAGrantAsOldAsTheStoredOneHoldsAnotherRefreshTokenThenTheStoredOneStaysAndOursIsQueued() {
+        // A retried write of the exchange after a refresh rotated the pair: the row holds the live pair, ours is
+        // dead at Fullscript; replacing it would revoke the live pair and keep a dead one.
+        long id = store.saveExchangedGrant(Region.US, grant("rotated", T0), "u", "https://x/cb", T0);
+
+        assertThat(store.saveExchangedGrant(Region.US, grant("original", T0), "u", "https://x/cb", T0)).isEqualTo(id);
+
+        assertThat(tokenRow(id)).containsEntry("scope", "rotated").containsEntry("version", 0L);
+        Map<String, Object> queued = single(queue());
+        assertThat(queued).containsEntry("reason", "OLDER_AUTHORIZATION");
+        assertThat(decrypt(queued, TokenField.REFRESH_TOKEN)).isEqualTo("refresh-original");
+    }
+
+    @Test
     void saveWhenTheReplacedGrantWasAlreadyDeadThenNothingIsQueued() {
         long id = store.saveExchangedGrant(Region.US, grant("first", T0), "u", "https://x/cb", T0);
         jdbc.sql("UPDATE oauth_token SET status = 'REAUTH_REQUIRED' WHERE id = :id").param("id", id).update();
