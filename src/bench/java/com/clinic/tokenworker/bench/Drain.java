@@ -60,7 +60,7 @@ final class Drain {
                             + "reached " + Stats.round(throughput / bound, 2) + " of it");
             result.goal("throughput / ideal >= " + goal + (bound / ideal < goal ? " (above the zero-overhead bound "
                     + Stats.round(bound / ideal, 2) + ": the slow calls still running at the end make it "
-                    + "unreachable for any engine)" : ""), throughput / ideal >= goal);
+                    + "unreachable for an engine that takes the codes in order)" : ""), throughput / ideal >= goal);
             result.detail("codes by final status", done.stream().collect(
                     Collectors.groupingBy(WebTier.Done::status, TreeMap::new, Collectors.counting())));
             drawn(bench, result, id, exchanged, plain);

@@ -11,8 +11,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "daemon", mixinStandardHelpOptions = true,
         description = {"Joins the clustered Quartz scheduler and fires tokenMaintenanceJob every TOKENWORKER_INTERVAL "
                 + "on one node of the cluster at a time, until SIGTERM.",
-                "On SIGTERM: takes no new trigger, lets the running pass finish (its in-flight calls end within "
-                        + "TOKENWORKER_REQUEST_TIMEOUT and are recorded), marks the execution STOPPED and exits 0."})
+                "On SIGTERM: takes no new trigger, claims nothing more, lets the calls in flight end (within "
+                        + "TOKENWORKER_REQUEST_TIMEOUT) and be recorded, marks the execution STOPPED and exits 0."})
 public class DaemonCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -182,9 +182,9 @@ public final class TokenWorkerProperties {
         if (r.valid(Setting.TOKENWORKER_MAX_RUN_DURATION, Setting.TOKENWORKER_LEASE)
                 && maxRunDuration.compareTo(lease) <= 0) {
             r.problem(Setting.TOKENWORKER_MAX_RUN_DURATION,
-                    "must exceed " + r.label(Setting.TOKENWORKER_LEASE) + " (" + lease + "): a pass of a live "
-                            + "execution can take up to a lease between two heartbeats, and it must never be "
-                            + "recovered as dead",
+                    "must exceed " + r.label(Setting.TOKENWORKER_LEASE) + " (" + lease + "): an execution "
+                            + "launched by a worker without a liveness lock is judged dead by its heartbeat, and a "
+                            + "call may hold it up to a lease",
                     lease.multipliedBy(4).toString());
         }
         if (r.valid(Setting.TOKENWORKER_REFRESH_MARGIN, Setting.TOKENWORKER_INTERVAL,

@@ -10,7 +10,10 @@ public enum RefreshTally {
     RETRIED,
     /** Not sent because of our configuration (missing decryption key, disabled region). */
     HELD_BACK,
-    /** Another writer changed the row during the call (a newer token, a revocation): ours was queued for revocation. */
+    /**
+     * Another writer changed the row during the call (a newer token, a revocation): ours was not stored, and was
+     * queued for revocation unless the row still holds its refresh token.
+     */
     SUPERSEDED,
     /** Claimed but not sent: lease too short, changed since the claim, or its region's credentials refused. */
     NOT_SENT

@@ -22,7 +22,7 @@ public class RevocationRepository {
 
     /**
      * Wipes both tokens and sets REVOKED, only for the version that was revoked: if a refresh stored a new pair
-     * meanwhile, that pair is still live at Fullscript and the row stays REVOKE_REQUESTED for the next pass.
+     * meanwhile, that pair is still live at Fullscript and the row stays REVOKE_REQUESTED for the next claim.
      */
     public boolean markRevoked(LeasedToken token, Optional<String> requestId, Instant now) {
         return jdbc.sql("""

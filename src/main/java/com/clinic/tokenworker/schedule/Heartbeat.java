@@ -11,7 +11,7 @@ import org.springframework.batch.core.step.StepExecution;
 
 /**
  * The last sign of life of a job execution in the job tables: the latest of its create, start and last-updated
- * times and those of its steps (a step's LAST_UPDATED moves at every commit, i.e. after every pass).
+ * times and those of its steps (a step's LAST_UPDATED moves at every commit, at least every 2 seconds while it runs).
  *
  * <p>Spring Batch writes these as local date-times of the JVM's default time zone, so they are read back in the
  * same zone: every worker process must run with the same default zone (UTC in the container image).

@@ -95,7 +95,7 @@ public class ScheduledWorker {
         do {
             stopper.stopLocalExecutions(asked);
             if (clock.instant().isAfter(nextProgressLog)) {
-                log.info("still waiting for job execution(s) {} to finish their pass", asked);
+                log.info("still waiting for job execution(s) {} to record their calls in flight", asked);
                 nextProgressLog = clock.instant().plus(PROGRESS_LOG_EVERY);
             }
         } while (!launches.awaitIdle(POLL));

@@ -30,8 +30,8 @@ import org.springframework.stereotype.Component;
  *       however slow the execution;</li>
  *   <li>launched by a process without one (a version before the lock): dead when its last heartbeat is older than
  *       TOKENWORKER_MAX_RUN_DURATION. The heartbeat is the latest LAST_UPDATED of the execution and its steps: a
- *       step commits after every pass, and a pass never outlasts a lease (which TOKENWORKER_MAX_RUN_DURATION must
- *       exceed).</li>
+ *       running step commits at least every 2 seconds, and only a call (never longer than a lease, which
+ *       TOKENWORKER_MAX_RUN_DURATION must exceed) can hold it up.</li>
  * </ul>
  *
  * <p>Recovery only tidies the job tables (the execution no longer looks stuck to {@code status} or an operator);

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param exitMessage    first line only: on failure Batch stores a stack trace there
  * @param durationMillis null while it runs
- * @param lastHeartbeat  the latest write to the execution or one of its steps (a step commits after each pass)
+ * @param lastHeartbeat  the latest write to the execution or one of its steps (a running step commits at least every 2 s)
  * @param launchedBy     the worker identity (pod/pid/suffix) that launched it
  */
 public record ExecutionReport(long id, String status, String exitCode, String exitMessage, Instant startedAt,
