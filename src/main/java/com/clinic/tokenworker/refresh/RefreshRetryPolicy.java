@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.refresh;
 
+import com.clinic.tokenworker.engine.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,8 +15,7 @@ public final class RefreshRetryPolicy {
 
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
-    /** A Retry-After of 0 must not make the same run pick the row up again at once. */
-    static final Duration MIN_DELAY = Duration.ofSeconds(1);
+    private static final Backoff BACKOFF = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
     /** A row the worker cannot serve until its configuration changes is looked at again after this long. */
     public static final Duration HOLD_BACK = Duration.ofMinutes(10);
 
@@ -24,13 +24,10 @@ public final class RefreshRetryPolicy {
 
     /** @param attempts failed calls so far, including the one that just failed */
     public static Instant nextAttempt(Instant now, int attempts, Optional<Duration> serverRequestedDelay) {
-        Duration delay = serverRequestedDelay.orElseGet(() -> backoff(attempts));
-        return now.plus(delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay);
+        return BACKOFF.nextAttempt(now, attempts, serverRequestedDelay);
     }
 
     static Duration backoff(int attempts) {
-        int exponent = Math.max(0, Math.min(attempts - 1, 10));
-        Duration backoff = FIRST_BACKOFF.multipliedBy(1L << exponent);
-        return backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+        return BACKOFF.after(attempts);
     }
 }

@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.revocation;
 
+import com.clinic.tokenworker.engine.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -15,21 +16,17 @@ public final class RevocationRetryPolicy {
 
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-    /** A Retry-After of 0 must not make the same run pick the row up again at once. */
-    static final Duration MIN_DELAY = Duration.ofSeconds(1);
+    private static final Backoff BACKOFF = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
 
     private RevocationRetryPolicy() {
     }
 
-    /** @param attempts failed revocation calls so far, including the one that just failed */
+    /** @param attempts failed calls so far, including the one that just failed */
     public static Instant nextAttempt(Instant now, int attempts, Optional<Duration> serverRequestedDelay) {
-        Duration delay = serverRequestedDelay.orElseGet(() -> backoff(attempts));
-        return now.plus(delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay);
+        return BACKOFF.nextAttempt(now, attempts, serverRequestedDelay);
     }
 
     static Duration backoff(int attempts) {
-        int exponent = Math.max(0, Math.min(attempts - 1, 10));
-        Duration backoff = FIRST_BACKOFF.multipliedBy(1L << exponent);
-        return backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+        return BACKOFF.after(attempts);
     }
 }
