@@ -8,6 +8,8 @@ import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -103,16 +105,7 @@ public class TokenStore {
                 .param("region", region.code())
                 .param("ownerType", grant.resourceOwnerType())
                 .param("ownerId", grant.resourceOwnerId())
-                .param("appUserRef", appUserRef)
-                .param("scope", grant.scope())
-                .param("tokenType", grant.tokenType())
-                .param("access", access)
-                .param("refresh", refresh)
-                .param("keyId", cipher.currentKeyId())
-                .param("redirectUri", redirectUri)
-                .param("issuedAt", SqlTime.of(grant.issuedAt()))
-                .param("expiresAt", SqlTime.of(grant.expiresAt()))
-                .param("now", SqlTime.of(now))
+                .params(grantColumns(grant, appUserRef, redirectUri, access, refresh, now))
                 .query(Long.class)
                 .optional();
     }
@@ -183,17 +176,25 @@ public class TokenStore {
                         WHERE id = :id
                         """.formatted(LIVE_STATUSES))
                 .param("id", id)
-                .param("appUserRef", appUserRef)
-                .param("scope", grant.scope())
-                .param("tokenType", grant.tokenType())
-                .param("access", access)
-                .param("refresh", refresh)
-                .param("keyId", cipher.currentKeyId())
-                .param("redirectUri", redirectUri)
-                .param("issuedAt", SqlTime.of(grant.issuedAt()))
-                .param("expiresAt", SqlTime.of(grant.expiresAt()))
-                .param("now", SqlTime.of(now))
+                .params(grantColumns(grant, appUserRef, redirectUri, access, refresh, now))
                 .update();
+    }
+
+    /** The values a stored grant writes, for the insert and the replacement alike. */
+    private Map<String, Object> grantColumns(TokenGrant grant, String appUserRef, String redirectUri, byte[] access,
+                                             byte[] refresh, Instant now) {
+        Map<String, Object> columns = new HashMap<>();
+        columns.put("appUserRef", appUserRef);
+        columns.put("scope", grant.scope());
+        columns.put("tokenType", grant.tokenType());
+        columns.put("access", access);
+        columns.put("refresh", refresh);
+        columns.put("keyId", cipher.currentKeyId());
+        columns.put("redirectUri", redirectUri);
+        columns.put("issuedAt", SqlTime.of(grant.issuedAt()));
+        columns.put("expiresAt", SqlTime.of(grant.expiresAt()));
+        columns.put("now", SqlTime.of(now));
+        return columns;
     }
 
     public static TokenBinding binding(Region region, TokenGrant grant, TokenField field) {
