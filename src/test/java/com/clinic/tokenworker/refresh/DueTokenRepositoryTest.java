@@ -162,7 +162,8 @@ class DueTokenRepositoryTest {
     }
 
     private static TokenGrant grant(String ownerId, String access, String refresh) {
-        Instant issuedAt = clock.instant();
+        // A later authorization than the one the row holds: one as old would not replace it.
+        Instant issuedAt = clock.instant().plusSeconds(1);
         return new TokenGrant(access, Optional.of(refresh), "Bearer", "catalog:read", issuedAt, Duration.ofHours(2),
                 ownerId, "Practitioner");
     }
