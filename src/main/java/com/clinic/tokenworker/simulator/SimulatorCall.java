@@ -11,12 +11,14 @@ import java.util.Optional;
  * @param code           the code it carried, or null
  * @param refreshToken   the refresh token it carried, or null
  * @param rotatedAlready the refresh token had already been rotated away when the request arrived
+ * @param decided        when the grant state decided the request (code used or refused, token rotated or refused,
+ *                       or a fault answered instead): until then an earlier request could still succeed
  * @param answered       when the answer was written (or the connection dropped); empty while being served
  * @param status         the HTTP status written, {@link #DROPPED} or {@link #CONNECTION_FAILED}
  * @param granted        the grant state changed: the code was used, or the refresh token rotated
  */
 public record SimulatorCall(Endpoint endpoint, String code, String refreshToken, boolean rotatedAlready,
-                            Instant arrived, Optional<Instant> answered, int status, boolean granted) {
+                            Instant arrived, Optional<Instant> decided, Optional<Instant> answered, int status, boolean granted) {
 
     /** Closed without a status line, on purpose (a fault). */
     public static final int DROPPED = 0;

@@ -45,13 +45,19 @@ final class TokenEndpoint {
         Optional<Fault> fault = faults.next(code, refreshToken);
         fault.ifPresent(traffic::faultApplied);
         if (fault.isPresent() && fault.get().timing() == Fault.Timing.INSTEAD_OF_PROCESSING) {
+            if (call != null) {
+                call.decided();
+            }
             return faultEffects.insteadOfProcessing(fault.get());
         }
         HttpAnswer.Reply real = body.map(this::process)
                 .orElseGet(() -> responses.error(OAuthError.INVALID_REQUEST, "The request body must be a JSON object."));
-        if (call != null && real.status() == 200) {
-            // Only an issued grant answers 200: the code is used now, or the refresh token rotated.
-            call.granted();
+        if (call != null) {
+            call.decided();
+            if (real.status() == 200) {
+                // Only an issued grant answers 200: the code is used now, or the refresh token rotated.
+                call.granted();
+            }
         }
         return fault.map(f -> faultEffects.afterProcessing(f, real)).orElse(real);
     }

@@ -26,6 +26,7 @@ final class Traffic {
         private volatile boolean rotatedAlready;
         private volatile boolean granted;
         private volatile Instant answeredAt;
+        private volatile Instant decidedAt;
         private volatile int status;
 
         private Call(SimulatorCall.Endpoint endpoint, Clock clock) {
@@ -40,6 +41,10 @@ final class Traffic {
             this.rotatedAlready = rotatedAlready;
         }
 
+        void decided() {
+            this.decidedAt = clock.instant();
+        }
+
         void granted() {
             this.granted = true;
         }
@@ -51,7 +56,8 @@ final class Traffic {
 
         SimulatorCall snapshot() {
             return new SimulatorCall(endpoint, code, refreshToken, rotatedAlready, arrived,
-                    java.util.Optional.ofNullable(answeredAt), status, granted);
+                    java.util.Optional.ofNullable(decidedAt), java.util.Optional.ofNullable(answeredAt), status,
+                    granted);
         }
     }
 

@@ -25,7 +25,8 @@ final class Ledger {
 
     /** How a row says that a grant it may have had was lost (worker's own wording, see ExchangeRules). */
     static final Pattern SAYS_LOST = Pattern.compile(
-            "response was lost|could not be stored|outcome unknown|may have used|no usable answer|never arrived");
+            "response was lost|could not be stored|outcome unknown|may have used|no usable answer|never arrived"
+                    + "|cannot be kept fresh");
 
     /** A grant answered within this long before a disruption could still have been in the worker's hands. */
     static final Duration IN_HANDS = Duration.ofSeconds(5);
@@ -167,11 +168,12 @@ final class Ledger {
             List<SimulatorCall> sends = entry.getValue().stream()
                     .sorted(Comparator.comparing(SimulatorCall::arrived)).toList();
             for (int i = 1; i < sends.size(); i++) {
-                Instant previousAnswered = sends.get(i - 1).answered().orElseThrow();
-                if (sends.get(i).arrived().isBefore(previousAnswered)) {
+                // Until the earlier request was decided (its code used or refused), it could still succeed.
+                Instant previousDecided = sends.get(i - 1).decided().orElse(sends.get(i - 1).answered().orElseThrow());
+                if (sends.get(i).arrived().isBefore(previousDecided)) {
                     overlappingSends.add(name.apply(entry.getKey()) + " sent at " + sends.get(i).arrived()
-                            + " while the request of " + sends.get(i - 1).arrived() + " was served until "
-                            + previousAnswered);
+                            + " while the request of " + sends.get(i - 1).arrived() + " was undecided until "
+                            + previousDecided);
                 }
             }
         }
