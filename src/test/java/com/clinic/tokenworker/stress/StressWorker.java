@@ -47,7 +47,13 @@ final class StressWorker implements AutoCloseable {
         if (jar != null && !jar.isBlank()) {
             command.addAll(List.of("-jar", jar));
         } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+            // The main classes and the dependencies only, as in the jar: target/test-classes holds Spring
+            // configurations (support.UnlimitedBudget) that the worker's component scan would pick up.
+            String classpath = java.util.Arrays.stream(System.getProperty("java.class.path")
+                            .split(java.io.File.pathSeparator))
+                    .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes/"))
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+            command.addAll(List.of("-cp", classpath, Main.class.getName()));
         }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
