@@ -10,8 +10,8 @@ class EndpointStressIT {
     @Test
     void endpointMisbehavesThenEachCodeEndsInItsDocumentedOutcome() throws Exception {
         EndpointCampaign.Result result = EndpointCampaign.run(
-                StressSettings.integer("stress.endpoint.codesPerFault", 3),
-                StressSettings.integer("stress.endpoint.stormCodes", 20));
+                StressSettings.integer("stress.endpoint.codesPerFault", 2),
+                StressSettings.integer("stress.endpoint.stormCodes", 12));
         assertThat(result.problems()).as(result.figures()).isEmpty();
     }
 }

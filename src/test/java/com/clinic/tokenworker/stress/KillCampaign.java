@@ -71,6 +71,7 @@ final class KillCampaign {
                 everyWorker.add(slots[i]);
             }
             long maxFailedMillis = 0;
+            int killsOfWorking = 0;
             for (int round = 0; round < settings.rounds(); round++) {
                 long roundSeed = settings.seed() + round;
                 Random random = new Random(roundSeed);
@@ -100,6 +101,9 @@ final class KillCampaign {
                 for (int slot : chosen) {
                     StressWorker victim = slots[slot];
                     if (victim.isAlive()) {
+                        if (order.contains(slot)) {
+                            killsOfWorking++;
+                        }
                         Instant at = victim.kill();
                         kills.add(Disruption.kill(victim.name(), victim.pid(), at));
                         killedPids.add(new long[] {victim.pid()});
@@ -157,7 +161,8 @@ final class KillCampaign {
             String byStatus = byStatus(db);
             String figures = "seed " + settings.seed() + "; " + settings.rounds() + " rounds, " + settings.workers()
                     + " worker processes (" + (settings.workers() - 1) + " daemon, 1 run loop), "
-                    + everyWorker.size() + " processes started, " + kills.size() + " SIGKILLs\n"
+                    + everyWorker.size() + " processes started, " + kills.size() + " SIGKILLs (" + killsOfWorking
+                    + " of a process at work, " + (kills.size() - killsOfWorking) + " of one still starting)\n"
                     + "- codes: " + web.rowOfCode().size() + " inserted, " + ledger.codesSent + " sent, "
                     + ledger.codesGranted + " granted, " + ledger.codesResent + " sent more than once, "
                     + ledger.codesLost + " grants lost to a kill (rows FAILED saying so); final rows " + byStatus + "\n"
@@ -179,13 +184,11 @@ final class KillCampaign {
         }
     }
 
-    /** A worker counts as up (doing work, not starting) WARM_UP after its start. */
-    private static final Duration WARM_UP = Duration.ofSeconds(10);
-
+    /** The workers past their start (see {@link StressWorker#isWorking}): the kills are aimed at them. */
     private static List<Integer> up(StressWorker[] slots) {
         List<Integer> up = new ArrayList<>();
         for (int i = 0; i < slots.length; i++) {
-            if (slots[i].isAlive() && slots[i].started().plus(WARM_UP).isBefore(Instant.now())) {
+            if (slots[i].isWorking()) {
                 up.add(i);
             }
         }

@@ -132,7 +132,9 @@ final class LoadCampaign {
                     + settings.codes() + " codes waiting, TOKENWORKER_REQUESTS_PER_5MIN=" + settings.budget()
                     + " (kept small so the budget sets the pace and the run crosses the window), ran "
                     + ran.toSeconds() + " s\n"
-                    + "- requests at the fake: " + arrivals.size() + "; most in any rolling 5 minutes: " + max
+                    + "- requests at the fake: " + arrivals.size() + " from the first to the last in "
+                    + (arrivals.isEmpty() ? 0 : Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1))
+                    .toSeconds()) + " s; most in any rolling 5 minutes: " + max
                     + " (budget " + settings.budget() + "; the bucket's burst " + burst + " + its refill "
                     + (settings.budget() - burst) + " per 5 min)"
                     + (ran.compareTo(WINDOW) > 0 ? "" : "; the run was shorter than one window, so this is the total")

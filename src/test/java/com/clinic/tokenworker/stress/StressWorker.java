@@ -143,6 +143,22 @@ final class StressWorker implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * Past its start: a daemon has joined the Quartz cluster, a run has reached its first step. On a loaded machine
+     * a JVM start takes from seconds to most of a minute, so the time since the start says little.
+     */
+    boolean isWorking() {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return text.contains("ScheduledWorker - Quartz node") || text.contains("verifyCredentials:");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     Path log() {
         return log;
     }
