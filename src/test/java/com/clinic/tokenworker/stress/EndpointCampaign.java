@@ -112,7 +112,9 @@ final class EndpointCampaign {
                     new Fault.RateLimited(Duration.ofSeconds(1)), 1, "EXCHANGED", ANY);
             Case without = new Case("429 storm without Retry-After (4 answers: one 30 s pause)",
                     Fault.RateLimited.withoutRetryAfter(), 1, "EXCHANGED", ANY);
-            for (Case storm : List.of(withRetryAfter, without)) {
+            // The plain build's short round leaves the storms out (stormCodes 0): FullscriptClientTest and the
+            // exchange step's tests hold the 429 rules there; a storm costs at least a 30 s pause.
+            for (Case storm : stormCodes == 0 ? List.<Case>of() : List.of(withRetryAfter, without)) {
                 int answers = storm == without ? 4 : stormCodes * 2;
                 for (int i = 0; i < answers; i++) {
                     campaign.fullscript.enqueueFault(storm.fault());
