@@ -2,6 +2,7 @@ package com.clinic.tokenworker.cli;
 
 import com.clinic.tokenworker.config.InvalidConfigurationException;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.db.ConnectionLost;
 import com.clinic.tokenworker.exchange.FullscriptCredentialsRejectedException;
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -35,6 +36,9 @@ public final class FailureClassifier {
     }
 
     static boolean isDatabaseUnreachable(Throwable failure) {
+        if (ConnectionLost.in(failure)) {
+            return true;
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CannotGetJdbcConnectionException || t instanceof DataAccessResourceFailureException
                     || t instanceof ConnectException) {

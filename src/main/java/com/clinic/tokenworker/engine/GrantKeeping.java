@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.engine;
 
+import com.clinic.tokenworker.db.ConnectionLost;
 import java.time.Duration;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -29,6 +30,9 @@ final class GrantKeeping {
      * failure it carries decides.
      */
     static boolean isPassing(Throwable e) {
+        if (ConnectionLost.in(e)) {
+            return true;
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
                     || t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException

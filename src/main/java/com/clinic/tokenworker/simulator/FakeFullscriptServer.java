@@ -76,7 +76,7 @@ public final class FakeFullscriptServer implements AutoCloseable {
     private final ExecutorService executor;
     private final GrantStore store;
     private final FaultPlan faults;
-    private final Traffic traffic = new Traffic();
+    private final Traffic traffic;
     private final SimulatorOptions options;
     private final AtomicReference<LatencyProfile> latency;
     private final AtomicLong delayedRequests = new AtomicLong();
@@ -89,6 +89,7 @@ public final class FakeFullscriptServer implements AutoCloseable {
         this.options = options;
         this.latency = new AtomicReference<>(LatencyProfile.fixed(options.latency()));
         this.store = new GrantStore(clock, options.codeLifetime(), options.accessTokenLifetime());
+        this.traffic = new Traffic(clock);
         this.faults = new FaultPlan(options.hasRandomFaults() ? new RandomFaults(options) : null);
         JsonMapper mapper = JsonMapper.builder().build();
         this.responses = new Responses(mapper, options);
@@ -233,6 +234,16 @@ public final class FakeFullscriptServer implements AutoCloseable {
         return traffic.tokenRequestCount();
     }
 
+    /** Every token and revoke request so far, in arrival order, with when and how it was answered. */
+    public List<SimulatorCall> calls() {
+        return traffic.calls();
+    }
+
+    /** Every code minted and every access and refresh token issued so far: what must never show up in a log. */
+    public java.util.Set<String> secretsIssued() {
+        return store.secretsIssued();
+    }
+
     public long revokeRequestCount() {
         return traffic.revokeRequestCount();
     }
@@ -267,12 +278,21 @@ public final class FakeFullscriptServer implements AutoCloseable {
     private void handle(HttpExchange exchange) {
         String requestId = UUID.randomUUID().toString();
         Route route = route(exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+        Traffic.Call call = route == Route.TOKEN || route == Route.REVOKE
+                ? traffic.begin(route == Route.TOKEN ? SimulatorCall.Endpoint.TOKEN : SimulatorCall.Endpoint.REVOKE)
+                : null;
         try {
-            HttpAnswer answer = answer(route, exchange);
-            write(exchange, requestId, answer);
+            HttpAnswer answer = answer(route, exchange, call);
+            int status = write(exchange, requestId, answer);
+            if (call != null) {
+                call.answered(status);
+            }
             LOG.log(System.Logger.Level.DEBUG, "{0} {1} -> {2} [{3}]", exchange.getRequestMethod(),
                     route, describe(answer), requestId);
         } catch (RuntimeException | IOException e) {
+            if (call != null) {
+                call.answered(SimulatorCall.CONNECTION_FAILED);
+            }
             // The message of a Jackson or IO error never contains the body, so it is safe to log.
             LOG.log(System.Logger.Level.WARNING, "Request " + requestId + " to " + route + " failed", e);
             writeQuietly(exchange, requestId, responses.status(500, "Internal Server Error"));
@@ -282,7 +302,7 @@ public final class FakeFullscriptServer implements AutoCloseable {
         }
     }
 
-    private HttpAnswer answer(Route route, HttpExchange exchange) throws IOException {
+    private HttpAnswer answer(Route route, HttpExchange exchange, Traffic.Call call) throws IOException {
         if (route == Route.NOT_FOUND) {
             return responses.notFound();
         }
@@ -296,7 +316,7 @@ public final class FakeFullscriptServer implements AutoCloseable {
         switch (route) {
             case TOKEN:
                 Pause.of(nextDelay());
-                return tokenEndpoint.handle(body);
+                return tokenEndpoint.handle(body, call);
             case REVOKE:
                 Pause.of(nextDelay());
                 return revokeEndpoint.handle(body);
@@ -337,10 +357,14 @@ public final class FakeFullscriptServer implements AutoCloseable {
         }
     }
 
-    private void write(HttpExchange exchange, String requestId, HttpAnswer answer) throws IOException {
+    /** @return the status sent, or {@link SimulatorCall#DROPPED} */
+    private int write(HttpExchange exchange, String requestId, HttpAnswer answer) throws IOException {
         if (answer instanceof HttpAnswer.Drop) {
             traffic.dropped();
-            return;
+            return SimulatorCall.DROPPED;
+        }
+        if (answer instanceof HttpAnswer.Trickled trickled) {
+            return trickle(exchange, requestId, trickled);
         }
         HttpAnswer.Reply reply = (HttpAnswer.Reply) answer;
         Headers headers = exchange.getResponseHeaders();
@@ -353,6 +377,27 @@ public final class FakeFullscriptServer implements AutoCloseable {
             out.write(body);
         }
         traffic.responded(reply.status());
+        return reply.status();
+    }
+
+    private int trickle(HttpExchange exchange, String requestId, HttpAnswer.Trickled trickled) throws IOException {
+        HttpAnswer.Reply reply = trickled.reply();
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("X-Request-Id", requestId);
+        byte[] body = reply.body();
+        exchange.sendResponseHeaders(reply.status(), body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int at = 0; at < body.length; at += trickled.bytesPerWrite()) {
+                out.write(body, at, Math.min(trickled.bytesPerWrite(), body.length - at));
+                out.flush();
+                Pause.of(trickled.pause());
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new IOException("server closing");
+                }
+            }
+        }
+        traffic.responded(reply.status());
+        return reply.status();
     }
 
     private void writeQuietly(HttpExchange exchange, String requestId, HttpAnswer.Reply reply) {

@@ -116,4 +116,62 @@ public sealed interface Fault {
             return Timing.INSTEAD_OF_PROCESSING;
         }
     }
+
+    /**
+     * The connection is closed before the request is processed: unlike {@link LostResponse} the code stays unused
+     * and the refresh token active, so a retry succeeds. What a reset by a load balancer in front of Fullscript
+     * looks like to the client.
+     */
+    record ConnectionReset() implements Fault {
+        @Override
+        public Timing timing() {
+            return Timing.INSTEAD_OF_PROCESSING;
+        }
+    }
+
+    /**
+     * The correct answer, its headers at once and its body a few bytes at a time with {@code pause} between: a
+     * client that bounds only the wait for headers (or each read) waits for ever.
+     */
+    record Trickle(int bytesPerWrite, Duration pause) implements Fault {
+        public Trickle {
+            Objects.requireNonNull(pause, "pause");
+            if (bytesPerWrite < 1 || pause.isNegative()) {
+                throw new IllegalArgumentException("bytesPerWrite must be at least 1 and pause not negative");
+            }
+        }
+
+        @Override
+        public Timing timing() {
+            return Timing.AFTER_PROCESSING;
+        }
+    }
+
+    /**
+     * 200 with the real token answer, one field of its {@code oauth} object removed ({@code replacement == null})
+     * or replaced by a string: a missing {@code access_token}, a 10 KB {@code refresh_token}, and so on.
+     */
+    record AlteredField(String field, String replacement) implements Fault {
+        public AlteredField {
+            Objects.requireNonNull(field, "field");
+        }
+
+        public static AlteredField missing(String field) {
+            return new AlteredField(field, null);
+        }
+
+        public static AlteredField oversized(String field, int characters) {
+            return new AlteredField(field, "x".repeat(characters));
+        }
+
+        @Override
+        public String kind() {
+            return replacement == null ? "MissingField" : "AlteredField";
+        }
+
+        @Override
+        public Timing timing() {
+            return Timing.AFTER_PROCESSING;
+        }
+    }
 }

@@ -3,9 +3,14 @@ package com.clinic.tokenworker.simulator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Turns a {@link Fault} into what the client receives. */
 final class FaultEffects {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final Responses responses;
 
@@ -27,6 +32,9 @@ final class FaultEffects {
         if (fault instanceof Fault.ServerError serverError) {
             return responses.status(serverError.status(), "Internal Server Error");
         }
+        if (fault instanceof Fault.ConnectionReset) {
+            return new HttpAnswer.Drop();
+        }
         if (fault instanceof Fault.InvalidGrant) {
             return responses.error(OAuthError.INVALID_GRANT,
                     "The provided authorization grant is invalid, expired, revoked, does not match the redirection "
@@ -47,11 +55,34 @@ final class FaultEffects {
         if (fault instanceof Fault.OversizedBody oversized) {
             return new HttpAnswer.Reply(200, oversizedBody(oversized.bytes()), real.headers());
         }
+        if (fault instanceof Fault.Trickle trickle) {
+            return new HttpAnswer.Trickled(real, trickle.bytesPerWrite(), trickle.pause());
+        }
+        if (fault instanceof Fault.AlteredField altered) {
+            return altered(real, altered);
+        }
         if (fault instanceof Fault.Slow slow) {
             Pause.of(slow.delay());
             return real;
         }
         throw new IllegalArgumentException("not an after-processing fault: " + fault.kind());
+    }
+
+    /** Only a 200 token answer has an {@code oauth} object to alter; an error answer goes out as it is. */
+    private static HttpAnswer altered(HttpAnswer.Reply real, Fault.AlteredField altered) {
+        if (real.status() != 200) {
+            return real;
+        }
+        JsonNode root = MAPPER.readTree(real.body());
+        if (!(root.path("oauth") instanceof ObjectNode oauth)) {
+            return real;
+        }
+        if (altered.replacement() == null) {
+            oauth.remove(altered.field());
+        } else {
+            oauth.put(altered.field(), altered.replacement());
+        }
+        return new HttpAnswer.Reply(200, MAPPER.writeValueAsBytes(root), real.headers());
     }
 
     private static byte[] oversizedBody(int bytes) {

@@ -183,6 +183,13 @@ final class GrantStore {
                 && !clock.instant().isAfter(found.issuedAt.plus(found.lifetime));
     }
 
+    synchronized java.util.Set<String> secretsIssued() {
+        java.util.Set<String> all = new java.util.HashSet<>(codes.keySet());
+        all.addAll(accessTokens.keySet());
+        all.addAll(refreshTokens.keySet());
+        return all;
+    }
+
     synchronized int codesMinted() {
         return codes.size();
     }

@@ -11,6 +11,10 @@ sealed interface HttpAnswer {
         }
     }
 
+    /** The reply, its body written {@code bytesPerWrite} bytes at a time with {@code pause} between writes. */
+    record Trickled(Reply reply, int bytesPerWrite, java.time.Duration pause) implements HttpAnswer {
+    }
+
     /** Close the connection without a status line: the client sees the connection die mid-request. */
     record Drop() implements HttpAnswer {
     }

@@ -30,20 +30,35 @@ final class TokenEndpoint {
         this.mapper = mapper;
     }
 
-    HttpAnswer handle(byte[] rawBody) {
+    /** @param call where the traffic log notes what this request carried and did; null outside the server */
+    HttpAnswer handle(byte[] rawBody, Traffic.Call call) {
         traffic.tokenRequest();
         Optional<JsonBody> body = JsonBody.parse(mapper, rawBody);
         String code = body.map(b -> b.string("code")).orElse(null);
         String refreshToken = body.map(b -> b.string("refresh_token")).orElse(null);
+        boolean rotatedAlready = refreshToken != null && store.isRefreshTokenRotated(refreshToken);
         observe(code, refreshToken);
+        if (call != null) {
+            call.carried(code, refreshToken, rotatedAlready);
+        }
 
         Optional<Fault> fault = faults.next(code, refreshToken);
         fault.ifPresent(traffic::faultApplied);
         if (fault.isPresent() && fault.get().timing() == Fault.Timing.INSTEAD_OF_PROCESSING) {
+            if (call != null) {
+                call.decided();
+            }
             return faultEffects.insteadOfProcessing(fault.get());
         }
         HttpAnswer.Reply real = body.map(this::process)
                 .orElseGet(() -> responses.error(OAuthError.INVALID_REQUEST, "The request body must be a JSON object."));
+        if (call != null) {
+            call.decided();
+            if (real.status() == 200) {
+                // Only an issued grant answers 200: the code is used now, or the refresh token rotated.
+                call.granted();
+            }
+        }
         return fault.map(f -> faultEffects.afterProcessing(f, real)).orElse(real);
     }
 

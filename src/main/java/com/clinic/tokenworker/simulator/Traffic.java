@@ -1,5 +1,7 @@
 package com.clinic.tokenworker.simulator;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +15,68 @@ import java.util.stream.Collectors;
  * server answered (a code that hit a fault was still sent).
  */
 final class Traffic {
+
+    /** One request being served; filled in as it goes, read once it is answered. */
+    static final class Call {
+        private final SimulatorCall.Endpoint endpoint;
+        private final Instant arrived;
+        private final Clock clock;
+        private volatile String code;
+        private volatile String refreshToken;
+        private volatile boolean rotatedAlready;
+        private volatile boolean granted;
+        private volatile Instant answeredAt;
+        private volatile Instant decidedAt;
+        private volatile int status;
+
+        private Call(SimulatorCall.Endpoint endpoint, Clock clock) {
+            this.endpoint = endpoint;
+            this.clock = clock;
+            this.arrived = clock.instant();
+        }
+
+        void carried(String code, String refreshToken, boolean rotatedAlready) {
+            this.code = code;
+            this.refreshToken = refreshToken;
+            this.rotatedAlready = rotatedAlready;
+        }
+
+        void decided() {
+            this.decidedAt = clock.instant();
+        }
+
+        void granted() {
+            this.granted = true;
+        }
+
+        void answered(int status) {
+            this.status = status;
+            this.answeredAt = clock.instant();
+        }
+
+        SimulatorCall snapshot() {
+            return new SimulatorCall(endpoint, code, refreshToken, rotatedAlready, arrived,
+                    java.util.Optional.ofNullable(decidedAt), java.util.Optional.ofNullable(answeredAt), status,
+                    granted);
+        }
+    }
+
+    private final Clock clock;
+    private final java.util.Queue<Call> calls = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    Traffic(Clock clock) {
+        this.clock = clock;
+    }
+
+    Call begin(SimulatorCall.Endpoint endpoint) {
+        Call call = new Call(endpoint, clock);
+        calls.add(call);
+        return call;
+    }
+
+    List<SimulatorCall> calls() {
+        return calls.stream().map(Call::snapshot).toList();
+    }
 
     private final Map<String, AtomicInteger> codeSends = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> refreshTokenSends = new ConcurrentHashMap<>();
