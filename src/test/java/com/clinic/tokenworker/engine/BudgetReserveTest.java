@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * The work loop takes budget permits a slot-set at a time and keeps the ones no row needed for its next claims;
@@ -49,7 +48,10 @@ class BudgetReserveTest {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Passed to this test's worker only: not a {@code @Configuration}, so the component scan of every other test's
+     * context (which sees test classes) does not pick it up; a class handed in as a source has its beans anyway.
+     */
     static class CountingBudgetConfiguration {
 
         @Bean
