@@ -158,7 +158,7 @@ final class EndpointCampaign {
             if (peakRss > MAX_RSS_KB) {
                 problems.add("the worker's peak RSS was " + peakRss + " kB, over " + MAX_RSS_KB + " kB");
             }
-            int exit = worker.terminate(Duration.ofSeconds(60));
+            int exit = worker.terminateWhenStarted(Duration.ofSeconds(60));
             if (exit != 0) {
                 problems.add("the worker exited " + exit + " on SIGTERM");
             }
