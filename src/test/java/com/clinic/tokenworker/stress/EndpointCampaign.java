@@ -74,7 +74,32 @@ final class EndpointCampaign {
     private EndpointCampaign() {
     }
 
+    /** How a token whose refresh meets this misbehaviour must end. */
+    record RefreshCase(String name, Fault fault, String status, Pattern reason) {
+    }
+
+    static final Pattern RETIRED = Pattern.compile("no usable answer");
+
+    static List<RefreshCase> refreshCases() {
+        return List.of(
+                new RefreshCase("refresh: 503 once", new Fault.ServerError(503), "ACTIVE", ANY),
+                new RefreshCase("refresh: 429 with Retry-After: 1", new Fault.RateLimited(Duration.ofSeconds(1)),
+                        "ACTIVE", ANY),
+                new RefreshCase("refresh: answer after 5 s (timeout 2 s)", new Fault.Slow(Duration.ofSeconds(5)),
+                        "REAUTH_REQUIRED", RETIRED),
+                new RefreshCase("refresh: connection closed after processing", new Fault.LostResponse(),
+                        "REAUTH_REQUIRED", RETIRED),
+                new RefreshCase("refresh: 200 without access_token", Fault.AlteredField.missing("access_token"),
+                        "REAUTH_REQUIRED", RETIRED),
+                new RefreshCase("refresh: 400 invalid_grant (the user revoked)", new Fault.InvalidGrant(),
+                        "REAUTH_REQUIRED", Pattern.compile("revoked access")));
+    }
+
     static Result run(int codesPerFault, int stormCodes) throws Exception {
+        return run(codesPerFault, stormCodes, false);
+    }
+
+    static Result run(int codesPerFault, int stormCodes, boolean refreshFaults) throws Exception {
         long began = System.nanoTime();
         List<String> problems = new ArrayList<>();
         DatabaseTarget database = TestDatabase.freshDatabase();
@@ -106,6 +131,9 @@ final class EndpointCampaign {
             }
             awaitFinal(db, Duration.ofMinutes(3));
             long rssAfterFaults = worker.peakRssKb();
+            if (refreshFaults) {
+                refreshPhase(campaign, web, db, codesPerFault, problems, table);
+            }
 
             // 429 storms: the next requests, whatever they carry, are answered 429.
             Case withRetryAfter = new Case("429 storm with Retry-After: 1 (" + stormCodes * 2 + " answers)",
@@ -130,7 +158,7 @@ final class EndpointCampaign {
             if (peakRss > MAX_RSS_KB) {
                 problems.add("the worker's peak RSS was " + peakRss + " kB, over " + MAX_RSS_KB + " kB");
             }
-            int exit = worker.terminate(Duration.ofSeconds(60));
+            int exit = worker.terminateWhenStarted(Duration.ofSeconds(60));
             if (exit != 0) {
                 problems.add("the worker exited " + exit + " on SIGTERM");
             }
@@ -143,6 +171,14 @@ final class EndpointCampaign {
                     Case c = caseOfRow.get(rs.getLong(1));
                     String status = rs.getString(2);
                     String reason = rs.getString(3) == null ? "" : rs.getString(3);
+                    if (c == null) {
+                        // A code of the refresh phase: its exchange met no misbehaviour.
+                        if (!"EXCHANGED".equals(status)) {
+                            problems.add("refresh phase: code row " + rs.getLong(1) + " ended " + status + " (" + reason
+                                    + ")");
+                        }
+                        continue;
+                    }
                     OffsetDateTime finished = rs.getObject(5, OffsetDateTime.class);
                     Duration took = finished == null ? null
                             : Duration.between(rs.getObject(4, OffsetDateTime.class), finished);
@@ -187,6 +223,76 @@ final class EndpointCampaign {
         } finally {
             worker.close();
         }
+    }
+
+    /**
+     * Authorizations whose first token enters the refresh margin 20 s after the exchange; once exchanged, each
+     * token's refresh token (read back from the database) gets its misbehaviour, and the row must end as expected.
+     */
+    private static void refreshPhase(CampaignEnvironment campaign, WebTier web, Connection db, int perCase,
+                                     List<String> problems, StringBuilder table) throws Exception {
+        Map<String, RefreshCase> caseOfOwner = new LinkedHashMap<>();
+        List<String> codes = new ArrayList<>();
+        for (RefreshCase c : refreshCases()) {
+            for (int i = 0; i < perCase; i++) {
+                ResourceOwner owner = ResourceOwner.newPractitioner();
+                codes.add(campaign.fullscript.mintCode(WebTier.REDIRECT_URI, owner, Duration.ofSeconds(80)).code());
+                caseOfOwner.put(owner.id(), c);
+            }
+        }
+        Instant inserted = Instant.now();
+        web.insert(codes);
+        awaitFinal(db, Duration.ofMinutes(1));
+        com.clinic.tokenworker.crypto.TokenCipher cipher = new com.clinic.tokenworker.crypto.TokenCipher(
+                com.clinic.tokenworker.crypto.EncryptionKey.fromBase64(campaign.key), List.of());
+        try (PreparedStatement s = db.prepareStatement("SELECT resource_owner_id, region, resource_owner_type, "
+                + "encryption_key_id, refresh_token_ciphertext FROM oauth_token");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                RefreshCase c = caseOfOwner.get(rs.getString(1));
+                if (c != null) {
+                    String refresh = cipher.decrypt(rs.getBytes(5), rs.getString(4),
+                            new com.clinic.tokenworker.crypto.TokenBinding(rs.getString(2), rs.getString(3),
+                                    rs.getString(1), com.clinic.tokenworker.crypto.TokenField.REFRESH_TOKEN));
+                    campaign.fullscript.faultForRefreshToken(refresh, c.fault(), 1);
+                }
+            }
+        }
+        // Until each of them is refreshed (2-hour token) or needs a new authorization.
+        Instant until = Instant.now().plus(Duration.ofMinutes(3));
+        String open = "SELECT count(*) FROM oauth_token WHERE NOT (status = 'REAUTH_REQUIRED' OR "
+                + "(status = 'ACTIVE' AND expires_at > now() + interval '1 hour'))";
+        while (Instant.now().isBefore(until) && DatabaseChecks.count(db, open) > 0) {
+            Thread.sleep(500);
+        }
+        Map<RefreshCase, List<String>> got = new LinkedHashMap<>();
+        Map<RefreshCase, Duration> slowest = new LinkedHashMap<>();
+        try (PreparedStatement s = db.prepareStatement(
+                "SELECT resource_owner_id, status, last_error, expires_at, updated_at FROM oauth_token");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                RefreshCase c = caseOfOwner.get(rs.getString(1));
+                if (c == null) {
+                    continue;
+                }
+                String status = rs.getString(2);
+                boolean refreshed = "ACTIVE".equals(status) && rs.getObject(4, OffsetDateTime.class).toInstant()
+                        .isAfter(Instant.now().plus(Duration.ofHours(1)));
+                String reason = rs.getString(3) == null ? "" : rs.getString(3);
+                got.computeIfAbsent(c, k -> new ArrayList<>()).add(status);
+                slowest.merge(c, Duration.between(inserted, rs.getObject(5, OffsetDateTime.class).toInstant()),
+                        (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                if (!c.status().equals(status) || "ACTIVE".equals(status) && !refreshed
+                        || !c.reason().matcher(reason).find()) {
+                    problems.add(c.name() + ": token of " + rs.getString(1) + " ended " + status + " (" + reason
+                            + "), expected " + c.status() + " matching /" + c.reason() + "/");
+                }
+            }
+        }
+        got.forEach((c, statuses) -> table.append("| ").append(c.name()).append(" | ").append(statuses.size())
+                .append(" | ").append(c.status()).append(c.reason() == ANY ? "" : " (" + c.reason() + ")")
+                .append(" | ").append(summarize(statuses)).append(" | ")
+                .append(slowest.get(c).toMillis() / 100 / 10.0).append(" s from the code's insertion |\n"));
     }
 
     private static void awaitFinal(Connection db, Duration atMost) throws Exception {

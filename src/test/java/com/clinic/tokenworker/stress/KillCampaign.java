@@ -129,7 +129,7 @@ final class KillCampaign {
             }
             for (StressWorker worker : slots) {
                 if (worker.isAlive()) {
-                    int exit = worker.terminate(Duration.ofSeconds(60));
+                    int exit = worker.terminateWhenStarted(Duration.ofSeconds(60));
                     if (exit != 0) {
                         problems.add(worker.name() + " exited " + exit + " on SIGTERM; log " + worker.log());
                     }

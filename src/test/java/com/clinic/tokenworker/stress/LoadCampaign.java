@@ -87,10 +87,7 @@ final class LoadCampaign {
             }
             for (StressWorker worker : slots) {
                 if (worker.isAlive()) {
-                    if (worker.started().plusSeconds(12).isAfter(Instant.now())) {
-                        Thread.sleep(Duration.between(Instant.now(), worker.started().plusSeconds(12)).toMillis());
-                    }
-                    int exit = worker.terminate(Duration.ofSeconds(60));
+                    int exit = worker.terminateWhenStarted(Duration.ofSeconds(60));
                     if (exit != 0) {
                         problems.add(worker.name() + " exited " + exit + " on SIGTERM");
                     }

@@ -147,7 +147,7 @@ final class OutageCampaign {
             awaitUp(workers);
             for (StressWorker worker : workers) {
                 if (worker.isAlive()) {
-                    int exit = worker.terminate(Duration.ofSeconds(60));
+                    int exit = worker.terminateWhenStarted(Duration.ofSeconds(60));
                     if (exit != 0) {
                         problems.add(worker.name() + " exited " + exit + " on SIGTERM");
                     }

@@ -116,6 +116,19 @@ final class StressWorker implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /**
+     * SIGTERM once the worker is past its start (or gone): a JVM signalled before the worker has installed its
+     * handler exits 143, the JVM's own answer, which says nothing about the worker. On a loaded machine a start
+     * takes up to a minute.
+     */
+    int terminateWhenStarted(Duration timeout) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(120);
+        while (process.isAlive() && !isWorking() && Instant.now().isBefore(until)) {
+            Thread.sleep(200);
+        }
+        return process.isAlive() ? terminate(timeout) : process.exitValue();
+    }
+
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
