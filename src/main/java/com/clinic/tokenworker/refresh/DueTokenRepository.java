@@ -3,6 +3,7 @@ package com.clinic.tokenworker.refresh;
 import com.clinic.tokenworker.crypto.TokenCipher;
 import com.clinic.tokenworker.crypto.TokenDecryptionException;
 import com.clinic.tokenworker.crypto.TokenField;
+import com.clinic.tokenworker.db.RowLease;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import com.clinic.tokenworker.engine.ClaimRequest;
@@ -43,15 +44,11 @@ public class DueTokenRepository {
      * authorized again or an application that asked for revocation since the claim is not refreshed.
      */
     public boolean isStillDue(LeasedToken token) {
-        return jdbc.sql("""
+        return token.lease().bindGuard(jdbc.sql("""
                         SELECT count(*) FROM oauth_token
-                        WHERE id = :id AND status = 'REFRESH_DUE' AND version = :version
-                          AND lease_owner = :owner AND lease_until = :until
-                        """)
-                .param("id", token.id())
+                        WHERE %s AND status = 'REFRESH_DUE' AND version = :version
+                        """.formatted(RowLease.GUARD)))
                 .param("version", token.version())
-                .param("owner", token.lease().owner())
-                .param("until", SqlTime.of(token.lease().until()))
                 .query(Long.class)
                 .single() == 1L;
     }
@@ -144,21 +141,17 @@ public class DueTokenRepository {
     /** Final for the worker: only a new authorization (an exchange for the same user) makes the row ACTIVE again. */
     public boolean requireReauthorization(LeasedToken token, String reason, Optional<String> requestId,
                                           Instant now) {
-        return jdbc.sql("""
+        return token.lease().bindGuard(jdbc.sql("""
                         UPDATE oauth_token
                         SET status = 'REAUTH_REQUIRED', last_error = :reason,
                             last_request_id = COALESCE(:requestId, last_request_id), next_refresh_at = NULL,
                             lease_owner = NULL, lease_until = NULL, updated_at = :now
-                        WHERE id = :id AND status = 'REFRESH_DUE' AND version = :version
-                          AND lease_owner = :owner AND lease_until = :until
-                        """)
+                        WHERE %s AND status = 'REFRESH_DUE' AND version = :version
+                        """.formatted(RowLease.GUARD)))
                 .param("reason", reason)
                 .param("requestId", requestId.orElse(null))
                 .param("now", SqlTime.of(now))
-                .param("id", token.id())
                 .param("version", token.version())
-                .param("owner", token.lease().owner())
-                .param("until", SqlTime.of(token.lease().until()))
                 .update() == 1;
     }
 }

@@ -2,6 +2,7 @@ package com.clinic.tokenworker.revocation;
 
 import com.clinic.tokenworker.crypto.TokenBinding;
 import com.clinic.tokenworker.crypto.TokenField;
+import com.clinic.tokenworker.db.RowLease;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.token.RevocationReason;
 import java.time.Instant;
@@ -49,6 +50,11 @@ public record QueuedGrant(
     /** The loop's id of the queue row {@code queueId} (see the class comment). */
     static long loopId(long queueId) {
         return -queueId;
+    }
+
+    /** The lease the claim wrote, which guards every later write of the row. */
+    public RowLease lease() {
+        return new RowLease(queueId, leaseOwner, leaseUntil);
     }
 
     @Override

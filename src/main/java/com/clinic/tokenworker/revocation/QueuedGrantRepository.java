@@ -1,7 +1,8 @@
 package com.clinic.tokenworker.revocation;
 
 import com.clinic.tokenworker.crypto.TokenCipher;
-import com.clinic.tokenworker.db.SqlTime;
+import com.clinic.tokenworker.db.LeasedRows;
+import com.clinic.tokenworker.db.RetryColumns;
 import com.clinic.tokenworker.engine.ClaimRequest;
 import java.time.Instant;
 import java.util.Comparator;
@@ -18,11 +19,26 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class QueuedGrantRepository {
 
+    /** The queue keeps one retry state per row. */
+    private static final RetryColumns RETRY = new RetryColumns() {
+        @Override
+        public String attemptsColumn() {
+            return "attempts";
+        }
+
+        @Override
+        public String backoffColumn() {
+            return "next_attempt_at";
+        }
+    };
+
     private final JdbcClient jdbc;
+    private final LeasedRows rows;
     private final TokenCipher cipher;
 
     public QueuedGrantRepository(JdbcClient jdbc, TokenCipher cipher) {
         this.jdbc = jdbc;
+        this.rows = new LeasedRows(jdbc, "oauth_grant_revocation", Optional.empty());
         this.cipher = cipher;
     }
 
@@ -34,21 +50,7 @@ public class QueuedGrantRepository {
         if (request.limit() <= 0) {
             return List.of();
         }
-        return request.bind(jdbc.sql("""
-                        UPDATE oauth_grant_revocation
-                        SET lease_owner = :owner, lease_until = :leaseUntil
-                        WHERE id IN (
-                            SELECT id FROM oauth_grant_revocation
-                            WHERE (next_attempt_at IS NULL OR next_attempt_at <= :now
-                                   OR held_back_key_id = ANY(CAST(:keyIds AS text[])))
-                              AND (lease_until IS NULL OR lease_until <= :now)
-                              %s
-                            ORDER BY id
-                            LIMIT :limit
-                            FOR UPDATE SKIP LOCKED)
-                        RETURNING %s
-                        """.formatted(ClaimRequest.EXCLUSIONS, QueuedGrant.COLUMNS)))
-                .param("keyIds", cipher.keyIds().toArray(String[]::new))
+        return rows.claim(request, "TRUE", RETRY, "id", QueuedGrant.COLUMNS, cipher.keyIds())
                 .query(QueuedGrant.ROW_MAPPER)
                 .list()
                 .stream()
@@ -64,22 +66,11 @@ public class QueuedGrantRepository {
         jdbc.sql("DELETE FROM oauth_grant_revocation WHERE id = :id").param("id", grant.queueId()).update();
     }
 
+    // The queue has no updated_at, so the writes below have no time of their own to record.
+
     /** A call was made and failed transiently: count it, remember why, try again at {@code at}. */
     public boolean retryLater(QueuedGrant grant, Instant at, String reason, Optional<String> requestId) {
-        return jdbc.sql("""
-                        UPDATE oauth_grant_revocation
-                        SET attempts = attempts + 1, next_attempt_at = :at, last_error = :reason,
-                            last_request_id = COALESCE(:requestId, last_request_id), held_back_key_id = NULL,
-                            lease_owner = NULL, lease_until = NULL
-                        WHERE id = :id AND lease_owner = :owner AND lease_until = :until
-                        """)
-                .param("at", SqlTime.of(at))
-                .param("reason", reason)
-                .param("requestId", requestId.orElse(null))
-                .param("id", grant.queueId())
-                .param("owner", grant.leaseOwner())
-                .param("until", SqlTime.of(grant.leaseUntil()))
-                .update() == 1;
+        return rows.retryLater(grant.lease(), RETRY, at, reason, requestId, null);
     }
 
     /**
@@ -87,30 +78,11 @@ public class QueuedGrantRepository {
      * or at once by a worker holding {@code missingKeyId}.
      */
     public boolean holdBack(QueuedGrant grant, Instant recheckAt, String reason, Optional<String> missingKeyId) {
-        return jdbc.sql("""
-                        UPDATE oauth_grant_revocation
-                        SET next_attempt_at = :at, last_error = :reason, held_back_key_id = :keyId,
-                            lease_owner = NULL, lease_until = NULL
-                        WHERE id = :id AND lease_owner = :owner AND lease_until = :until
-                        """)
-                .param("at", SqlTime.of(recheckAt))
-                .param("reason", reason)
-                .param("keyId", missingKeyId.orElse(null))
-                .param("id", grant.queueId())
-                .param("owner", grant.leaseOwner())
-                .param("until", SqlTime.of(grant.leaseUntil()))
-                .update() == 1;
+        return rows.holdBack(grant.lease(), RETRY, recheckAt, reason, missingKeyId, null);
     }
 
     /** Nothing was sent: free again at once. */
     public boolean release(QueuedGrant grant) {
-        return jdbc.sql("""
-                        UPDATE oauth_grant_revocation SET lease_owner = NULL, lease_until = NULL
-                        WHERE id = :id AND lease_owner = :owner AND lease_until = :until
-                        """)
-                .param("id", grant.queueId())
-                .param("owner", grant.leaseOwner())
-                .param("until", SqlTime.of(grant.leaseUntil()))
-                .update() == 1;
+        return rows.release(grant.lease());
     }
 }

@@ -1,5 +1,6 @@
 package com.clinic.tokenworker.revocation;
 
+import com.clinic.tokenworker.db.RowLease;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.token.LeasedToken;
 import java.time.Instant;
@@ -25,22 +26,18 @@ public class RevocationRepository {
      * meanwhile, that pair is still live at Fullscript and the row stays REVOKE_REQUESTED for the next claim.
      */
     public boolean markRevoked(LeasedToken token, Optional<String> requestId, Instant now) {
-        return jdbc.sql("""
+        return token.lease().bindGuard(jdbc.sql("""
                         UPDATE oauth_token
                         SET status = 'REVOKED', access_token_ciphertext = NULL, refresh_token_ciphertext = NULL,
                             refresh_due_at = NULL, refresh_attempts = 0, next_refresh_at = NULL, last_error = NULL,
                             revoke_attempts = 0, next_revoke_at = NULL, held_back_key_id = NULL,
                             last_request_id = COALESCE(:requestId, last_request_id),
                             lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = :now
-                        WHERE id = :id AND status = 'REVOKE_REQUESTED' AND version = :version
-                          AND lease_owner = :owner AND lease_until = :until
-                        """)
+                        WHERE %s AND status = 'REVOKE_REQUESTED' AND version = :version
+                        """.formatted(RowLease.GUARD)))
                 .param("requestId", requestId.orElse(null))
                 .param("now", SqlTime.of(now))
-                .param("id", token.id())
                 .param("version", token.version())
-                .param("owner", token.lease().owner())
-                .param("until", SqlTime.of(token.lease().until()))
                 .update() == 1;
     }
 }

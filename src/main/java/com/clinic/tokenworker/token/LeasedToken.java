@@ -1,7 +1,9 @@
 package com.clinic.tokenworker.token;
 
+import com.clinic.tokenworker.db.RowLease;
 import com.clinic.tokenworker.crypto.TokenBinding;
 import com.clinic.tokenworker.crypto.TokenField;
+import com.clinic.tokenworker.db.RowLease;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.engine.Claimed;
 import java.time.Instant;
@@ -13,7 +15,7 @@ import org.springframework.jdbc.core.RowMapper;
  * {@code version} is the token version the claim saw; a new token pair is only written over that same version.
  */
 public record LeasedToken(
-        TokenLease lease,
+        RowLease lease,
         String region,
         String resourceOwnerType,
         String resourceOwnerId,
@@ -33,7 +35,7 @@ public record LeasedToken(
             + "refresh_attempts, revoke_attempts, last_error, lease_owner, lease_until";
 
     public static final RowMapper<LeasedToken> ROW_MAPPER = (rs, n) -> new LeasedToken(
-            new TokenLease(rs.getLong("id"), rs.getString("lease_owner"),
+            new RowLease(rs.getLong("id"), rs.getString("lease_owner"),
                     SqlTime.toInstant(rs.getObject("lease_until", OffsetDateTime.class))),
             rs.getString("region"),
             rs.getString("resource_owner_type"),
@@ -50,7 +52,7 @@ public record LeasedToken(
 
     @Override
     public long id() {
-        return lease.tokenId();
+        return lease.rowId();
     }
 
     @Override

@@ -1,9 +1,12 @@
 package com.clinic.tokenworker.token;
 
 import com.clinic.tokenworker.crypto.TokenCipher;
+import com.clinic.tokenworker.db.LeasedRows;
+import com.clinic.tokenworker.db.RetryColumns;
 import com.clinic.tokenworker.engine.ClaimRequest;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -22,7 +25,7 @@ public class TokenClaims {
      * What a step claims: rows of one status whose backoff is over, most urgent first. Each step has its own
      * backoff column, so a revocation never waits behind a refresh backoff.
      */
-    public enum Due {
+    public enum Due implements RetryColumns {
         /** Refresh: earliest expiry first. */
         REFRESH("REFRESH_DUE", "refresh_attempts", "next_refresh_at", "expires_at, id",
                 Comparator.comparing(LeasedToken::expiresAt).thenComparing(LeasedToken::id)),
@@ -46,21 +49,23 @@ public class TokenClaims {
         }
 
         /** The step's count of failed calls on the row. */
-        String attemptsColumn() {
+        @Override
+        public String attemptsColumn() {
             return attemptsColumn;
         }
 
         /** The step's "not before" column on the row. */
-        String backoffColumn() {
+        @Override
+        public String backoffColumn() {
             return backoffColumn;
         }
     }
 
-    private final JdbcClient jdbc;
+    private final LeasedRows rows;
     private final TokenCipher cipher;
 
     public TokenClaims(JdbcClient jdbc, TokenCipher cipher) {
-        this.jdbc = jdbc;
+        this.rows = new LeasedRows(jdbc, "oauth_token", Optional.of("updated_at"));
         this.cipher = cipher;
     }
 
@@ -68,23 +73,8 @@ public class TokenClaims {
         if (request.limit() <= 0) {
             return List.of();
         }
-        return request.bind(jdbc.sql("""
-                        UPDATE oauth_token
-                        SET lease_owner = :owner, lease_until = :leaseUntil
-                        WHERE id IN (
-                            SELECT id FROM oauth_token
-                            WHERE status = :status
-                              AND (%1$s IS NULL OR %1$s <= :now
-                                   OR held_back_key_id = ANY(CAST(:keyIds AS text[])))
-                              AND (lease_until IS NULL OR lease_until <= :now)
-                              %2$s
-                            ORDER BY %3$s
-                            LIMIT :limit
-                            FOR UPDATE SKIP LOCKED)
-                        RETURNING %4$s
-                        """.formatted(due.backoffColumn, ClaimRequest.EXCLUSIONS, due.order, LeasedToken.COLUMNS)))
+        return rows.claim(request, "status = :status", due, due.order, LeasedToken.COLUMNS, cipher.keyIds())
                 .param("status", due.status)
-                .param("keyIds", cipher.keyIds().toArray(String[]::new))
                 .query(LeasedToken.ROW_MAPPER)
                 .list()
                 .stream()
