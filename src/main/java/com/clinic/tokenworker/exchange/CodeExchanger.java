@@ -20,8 +20,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class CodeExchanger {
 
-    /** Without a Retry-After header, a 429 pauses every worker this long. */
-    static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(30);
     /**
      * Starts the reason of a call that got no answer in time: it may have reached Fullscript and used the code,
      * so a later reason must not say the code was simply not exchanged (PendingCodeRepository reads it).
@@ -87,9 +85,8 @@ public class CodeExchanger {
             return new ExchangeOutcome.CredentialsRejected(region, refused.requestId());
         }
         if (result instanceof TokenEndpointResult.RateLimited limited) {
-            Duration pause = limited.retryAfter().orElse(DEFAULT_RATE_LIMIT_PAUSE);
-            return retryOrExpire(claimed, now, "rate limited by Fullscript (429), retry after " + pause,
-                    limited.requestId(), Optional.of(pause), Optional.of(now.plus(pause)));
+            return retryOrExpire(claimed, now, limited.reason(), limited.requestId(), Optional.of(limited.pause()),
+                    Optional.of(now.plus(limited.pause())));
         }
         if (result instanceof TokenEndpointResult.Unavailable unavailable) {
             String reason = TIMED_OUT.stream().anyMatch(unavailable.reason()::startsWith)

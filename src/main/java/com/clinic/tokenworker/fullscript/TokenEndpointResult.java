@@ -36,6 +36,18 @@ public sealed interface TokenEndpointResult {
 
     /** 429. {@code retryAfter} is empty when Fullscript sent no usable Retry-After header. */
     record RateLimited(Optional<Duration> retryAfter, Optional<String> requestId) implements TokenEndpointResult {
+
+        /** Without a usable Retry-After header, a 429 pauses every worker this long. */
+        public static final Duration DEFAULT_PAUSE = Duration.ofSeconds(30);
+
+        /** How long every worker pauses its calls. */
+        public Duration pause() {
+            return retryAfter.orElse(DEFAULT_PAUSE);
+        }
+
+        public String reason() {
+            return "rate limited by Fullscript (429), retry after " + pause();
+        }
     }
 
     /**

@@ -26,8 +26,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenRefresher {
 
-    /** Without a Retry-After header, a 429 pauses every worker this long. */
-    static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(30);
 
     private final FullscriptClient client;
     private final TokenCipher cipher;
@@ -105,9 +103,8 @@ public class TokenRefresher {
             return new RefreshOutcome.CredentialsRejected(region, refused.requestId());
         }
         if (result instanceof TokenEndpointResult.RateLimited limited) {
-            Duration pause = limited.retryAfter().orElse(DEFAULT_RATE_LIMIT_PAUSE);
-            return retry(token, now, "rate limited by Fullscript (429), retry after " + pause, limited.requestId(),
-                    Optional.of(pause), Optional.of(now.plus(pause)));
+            return retry(token, now, limited.reason(), limited.requestId(), Optional.of(limited.pause()),
+                    Optional.of(now.plus(limited.pause())));
         }
         if (result instanceof TokenEndpointResult.Unavailable unavailable) {
             return retry(token, now, unavailable.reason(), unavailable.requestId(), Optional.empty(),

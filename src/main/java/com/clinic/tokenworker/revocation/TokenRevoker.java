@@ -25,8 +25,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenRevoker {
 
-    static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(30);
-
     private final FullscriptClient client;
     private final TokenCipher cipher;
     private final TokenWorkerProperties properties;
@@ -83,9 +81,8 @@ public class TokenRevoker {
             return new RevocationOutcome.CredentialsRejected(region, refused.requestId());
         }
         if (result instanceof TokenEndpointResult.RateLimited limited) {
-            Duration pause = limited.retryAfter().orElse(DEFAULT_RATE_LIMIT_PAUSE);
-            return retry(token, now, "rate limited by Fullscript (429), retry after " + pause, limited.requestId(),
-                    Optional.of(pause), Optional.of(now.plus(pause)));
+            return retry(token, now, limited.reason(), limited.requestId(), Optional.of(limited.pause()),
+                    Optional.of(now.plus(limited.pause())));
         }
         if (result instanceof TokenEndpointResult.Rejected rejected) {
             // RFC 7009 answers 200 even for a dead token, so a refusal is about the request: keep the row (and the
