@@ -9,16 +9,8 @@ import java.util.Optional;
 /** What became of one claimed code. Each variant maps to exactly one status change of its row. */
 public sealed interface ExchangeOutcome extends Outcome {
 
-    /** How the step counts this outcome. */
-    ExchangeTally tally();
-
     /** Fullscript granted a token: store it, mark the code EXCHANGED. */
     record Exchanged(Region region, TokenGrant grant, Optional<String> requestId) implements ExchangeOutcome {
-        @Override
-        public ExchangeTally tally() {
-            return ExchangeTally.EXCHANGED;
-        }
-
         @Override
         public boolean holdsGrant() {
             return true;
@@ -30,26 +22,14 @@ public sealed interface ExchangeOutcome extends Outcome {
      * ended). Recorded whoever holds the row by then: the reason says exactly what was lost.
      */
     record GrantLost(String reason, Optional<String> requestId) implements ExchangeOutcome {
-        @Override
-        public ExchangeTally tally() {
-            return ExchangeTally.FAILED;
-        }
     }
 
     /** Final failure: the code is unusable or the row is bad. */
     record Failed(String reason, Optional<String> requestId) implements ExchangeOutcome {
-        @Override
-        public ExchangeTally tally() {
-            return ExchangeTally.FAILED;
-        }
     }
 
     /** Final: the deadline passed (before any call, or while retrying). */
     record Expired(String reason) implements ExchangeOutcome {
-        @Override
-        public ExchangeTally tally() {
-            return ExchangeTally.EXPIRED;
-        }
     }
 
     /**
@@ -58,27 +38,14 @@ public sealed interface ExchangeOutcome extends Outcome {
      */
     record RetryLater(Instant at, String reason, Optional<String> requestId, Optional<Instant> pauseAllUntil)
             implements ExchangeOutcome {
-        @Override
-        public ExchangeTally tally() {
-            return ExchangeTally.RETRIED;
-        }
     }
 
     /** Not sent (lease too short, job stopping): back to PENDING at once, the attempt not counted. */
     record Released(String reason) implements ExchangeOutcome {
-        @Override
-        public ExchangeTally tally() {
-            return ExchangeTally.RELEASED;
-        }
     }
 
     /** Our client credentials were refused: the code is untouched and goes back to PENDING; its region waits. */
     record CredentialsRejected(Region region, Optional<String> requestId) implements ExchangeOutcome {
-        @Override
-        public ExchangeTally tally() {
-            return ExchangeTally.RELEASED;
-        }
-
         @Override
         public Optional<Region> rejectedRegion() {
             return Optional.of(region);

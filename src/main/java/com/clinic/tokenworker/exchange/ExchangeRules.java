@@ -71,7 +71,7 @@ public class ExchangeRules implements WorkRules<ClaimedCode, ExchangeOutcome, Ex
             log.warn("code row {} was claimed again by another worker before this one recorded its outcome ({});"
                     + " the row was left as the other worker set it", claimed.id(), outcome.getClass().getSimpleName());
         }
-        return outcome.tally();
+        return ExchangeTally.of(outcome);
     }
 
     /**

@@ -307,14 +307,15 @@ class ExchangeCodesStepTest {
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String code = fullscript.mintCode(REDIRECT_URI);
-            fullscript.faultForCode(code, new Fault.Slow(Duration.ofMillis(1500)), 1);
+            fullscript.faultForCode(code, new Fault.Slow(Duration.ofSeconds(5)), 1);
             codes.add(code);
             insertCode(jdbc, code, "us", clock.instant());
         }
         CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(worker::runOnce);
 
-        // One at a time, the second call would only start after the first one's 1.5 s.
-        await().atMost(Duration.ofMillis(1200))
+        // One at a time, the second call would only start after the first one's 5 s; the margin is for a loaded
+        // machine, where starting eight calls can take a second or more.
+        await().atMost(Duration.ofSeconds(4))
                 .until(() -> codes.stream().allMatch(code -> fullscript.timesCodeSent(code) == 1));
         assertThat(run.get().getStatus()).isEqualTo(BatchStatus.COMPLETED);
     }
