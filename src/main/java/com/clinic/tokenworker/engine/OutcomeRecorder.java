@@ -4,6 +4,8 @@ import com.clinic.tokenworker.db.TransientRetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,12 +13,19 @@ import org.slf4j.LoggerFactory;
  * Records one outcome right after its call, on the thread that made it and in a transaction of its own, so an
  * answer is durable as soon as it arrives: a crash a moment later loses nothing Fullscript already answered.
  * A 429's pause is written in the same transaction. A granted token is tried again while the database is away,
- * for as long as the lease lasts (see {@link GrantKeeping}); what could not be kept is logged, and written on the
- * row once the database takes writes again.
+ * for as long as the lease lasts (see {@link GrantKeeping}): each later attempt is started by the
+ * {@link RetryTimer} on a call thread, so no thread waits in between. What could not be kept is logged, and
+ * written on the row once the database takes writes again.
  */
 final class OutcomeRecorder<T extends Claimed, O extends Outcome, E extends Enum<E>> {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
+
+    /** Where a recording ends: exactly once per row, with its tally or the failure that ended it. */
+    @FunctionalInterface
+    interface Done<E> {
+        void recorded(E tally, Throwable failure);
+    }
 
     private final WorkRules<T, O, E> rules;
     private final WorkResources resources;
@@ -26,41 +35,84 @@ final class OutcomeRecorder<T extends Claimed, O extends Outcome, E extends Enum
         this.resources = resources;
     }
 
-    E record(T row, O outcome) throws InterruptedException {
+    /** Records {@code outcome}; {@code done} hears of the end on whichever thread made the last attempt. */
+    void record(T row, O outcome, Done<E> done) {
         if (!outcome.holdsGrant()) {
-            return TransientRetry.run(() -> write(row, outcome));
-        }
-        try {
-            return keepTrying(row, outcome, row.leaseUntil());
-        } catch (RuntimeException e) {
-            String lost = rules.describeGrant(row, outcome);
-            Optional<O> instead = rules.whenUnstorable(row, outcome, e, lost);
-            if (instead.isEmpty()) {
-                throw e;
+            E tally;
+            try {
+                tally = TransientRetry.run(() -> write(row, outcome));
+            } catch (Throwable e) {
+                done.recorded(null, e);
+                return;
             }
-            log.error("LOST a token Fullscript granted: {}; the database did not store it ({}: {}) before the lease "
-                    + "ended. The row will say so once the database takes writes again.", lost,
-                    e.getClass().getSimpleName(), rootCause(e).getClass().getSimpleName());
-            Duration lease = resources.properties().lease();
-            return keepTrying(row, instead.get(), resources.clock().instant().plus(lease));
+            done.recorded(tally, null);
+            return;
         }
+        keepTrying(row, outcome, row.leaseUntil(), GrantKeeping.FIRST, done, e -> lost(row, outcome, e, done));
     }
 
-    /** Writes until it works, a failure that is not passing, or no further attempt would start before {@code until}. */
-    private E keepTrying(T row, O outcome, Instant until) throws InterruptedException {
-        Duration backoff = GrantKeeping.FIRST;
-        while (true) {
-            try {
-                return write(row, outcome);
-            } catch (RuntimeException e) {
-                if (!GrantKeeping.isPassing(e) || !GrantKeeping.fits(resources.clock().instant(), backoff, until)) {
-                    throw e;
-                }
-                log.warn("{}: the database refused the write ({}), trying again in {} (until {})", row.describe(),
-                        e.getClass().getSimpleName(), backoff, until);
-                resources.sleeper().sleep(backoff);
-                backoff = GrantKeeping.next(backoff);
+    /** The grant could not be stored within its lease: the step's rules say what to write instead, if anything. */
+    private void lost(T row, O outcome, RuntimeException e, Done<E> done) {
+        Optional<O> instead;
+        try {
+            String lost = rules.describeGrant(row, outcome);
+            instead = rules.whenUnstorable(row, outcome, e, lost);
+            if (instead.isPresent()) {
+                log.error("LOST a token Fullscript granted: {}; the database did not store it ({}: {}) before the "
+                        + "lease ended. The row will say so once the database takes writes again.", lost,
+                        e.getClass().getSimpleName(), rootCause(e).getClass().getSimpleName());
             }
+        } catch (Throwable unexpected) {
+            done.recorded(null, unexpected);
+            return;
+        }
+        if (instead.isEmpty()) {
+            done.recorded(null, e);
+            return;
+        }
+        Duration lease = resources.properties().lease();
+        keepTrying(row, instead.get(), resources.clock().instant().plus(lease), GrantKeeping.FIRST, done,
+                failure -> done.recorded(null, failure));
+    }
+
+    /**
+     * One attempt now; after a passing failure, the next one {@code backoff} later, as long as it still starts
+     * before {@code until}. Any other failure, or no time left, goes to {@code giveUp}.
+     */
+    private void keepTrying(T row, O outcome, Instant until, Duration backoff, Done<E> done,
+                            Consumer<RuntimeException> giveUp) {
+        E tally;
+        try {
+            tally = write(row, outcome);
+        } catch (RuntimeException e) {
+            if (!GrantKeeping.isPassing(e) || !GrantKeeping.fits(resources.clock().instant(), backoff, until)) {
+                giveUp.accept(e);
+                return;
+            }
+            log.warn("{}: the database refused the write ({}), trying again in {} (until {})", row.describe(),
+                    e.getClass().getSimpleName(), backoff, until);
+            Duration next = GrantKeeping.next(backoff);
+            later(backoff, () -> keepTrying(row, outcome, until, next, done, giveUp), done);
+            return;
+        } catch (Throwable e) {
+            done.recorded(null, e);
+            return;
+        }
+        done.recorded(tally, null);
+    }
+
+    /** Starts {@code attempt} on a call thread after {@code delay}; a refusal (shutting down) ends the row. */
+    private void later(Duration delay, Runnable attempt, Done<E> done) {
+        try {
+            resources.retryTimer().after(delay, () -> {
+                try {
+                    resources.calls().execute(attempt);
+                } catch (RejectedExecutionException e) {
+                    done.recorded(null, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.recorded(null, e);
         }
     }
 

@@ -193,7 +193,7 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
             unrecorded++;
             inHand.add(row.id());
             try {
-                resources.calls().execute(() -> events.add(callAndRecord(row)));
+                resources.calls().execute(() -> callAndRecord(row));
             } catch (RejectedExecutionException e) {
                 events.add(new CallEnded<>());
                 events.add(new Finished<>(row, null, null, false, e));
@@ -206,25 +206,29 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
      * slot is freed once the call is answered, except after a 429: its pause must be in the database before the
      * slot claims again, or every slot freed meanwhile would meet the same 429.
      */
-    private Finished<T, O, E> callAndRecord(T row) {
-        boolean slotFreed = false;
+    private void callAndRecord(T row) {
+        O outcome;
+        boolean firstRefusal;
         try {
-            O outcome = rules.call(row);
-            boolean firstRefusal = outcome.rejectedRegion()
+            outcome = rules.call(row);
+            firstRefusal = outcome.rejectedRegion()
                     .map(region -> rejected.add(region, outcome.requestId()))
                     .orElse(false);
-            if (outcome.pauseAllUntil().isEmpty()) {
-                events.add(new CallEnded<>());
-                slotFreed = true;
-            }
-            return new Finished<>(row, outcome, recorder.record(row, outcome), firstRefusal, null);
         } catch (Throwable e) {
-            return new Finished<>(row, null, null, false, e);
-        } finally {
-            if (!slotFreed) {
+            events.add(new CallEnded<>());
+            events.add(new Finished<>(row, null, null, false, e));
+            return;
+        }
+        boolean slotHeldUntilRecorded = outcome.pauseAllUntil().isPresent();
+        if (!slotHeldUntilRecorded) {
+            events.add(new CallEnded<>());
+        }
+        recorder.record(row, outcome, (tally, failure) -> {
+            if (slotHeldUntilRecorded) {
                 events.add(new CallEnded<>());
             }
-        }
+            events.add(new Finished<>(row, failure == null ? outcome : null, tally, firstRefusal, failure));
+        });
     }
 
     /** On the step thread: frees a slot, or counts one recorded row into the step. */

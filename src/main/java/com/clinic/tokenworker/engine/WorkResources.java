@@ -12,8 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * What the loop draws on, the same for every step: the shared request budget and 429 pause, the
  * TOKENWORKER_CONCURRENCY call threads, a transaction of its own for claims and outcomes, the settings, this
- * process's identity for leases, the clock, the events other parts listen to, and how to wait before storing a
- * granted token again.
+ * process's identity for leases, the clock, the events other parts listen to, and the timer that starts the next
+ * attempt to store a granted token.
  */
 public record WorkResources(
         RequestBudget budget,
@@ -24,5 +24,5 @@ public record WorkResources(
         WorkerIdentity worker,
         Clock clock,
         ApplicationEventPublisher events,
-        Sleeper sleeper) {
+        RetryTimer retryTimer) {
 }

@@ -3,7 +3,8 @@ package com.clinic.tokenworker.job;
 import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.budget.ThrottleGate;
 import com.clinic.tokenworker.config.TokenWorkerProperties;
-import com.clinic.tokenworker.engine.Sleeper;
+import com.clinic.tokenworker.engine.RetryTimer;
+import com.clinic.tokenworker.engine.ScheduledRetryTimer;
 import com.clinic.tokenworker.engine.WorkLoopTasklet;
 import com.clinic.tokenworker.engine.WorkResources;
 import com.clinic.tokenworker.exchange.ClaimedCode;
@@ -34,14 +35,14 @@ public class TokenMaintenanceJobConfiguration {
     WorkResources workResources(RequestBudget budget, ThrottleGate throttle, ExecutorService fullscriptCalls,
                                 TransactionTemplate ownTransaction, TokenWorkerProperties properties,
                                 WorkerIdentity worker, Clock clock, ApplicationEventPublisher events,
-                                Sleeper sleeper) {
+                                RetryTimer retryTimer) {
         return new WorkResources(budget, throttle, fullscriptCalls, ownTransaction, properties, worker, clock, events,
-                sleeper);
+                retryTimer);
     }
 
     @Bean
-    Sleeper sleeper() {
-        return Sleeper.THREAD;
+    RetryTimer retryTimer() {
+        return new ScheduledRetryTimer();
     }
 
     @Bean

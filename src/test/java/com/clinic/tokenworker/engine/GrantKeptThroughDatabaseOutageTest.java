@@ -78,7 +78,7 @@ class GrantKeptThroughDatabaseOutageTest {
     private TestWorker start(FakeFullscriptServer fullscript) {
         waits.clear();
         return TestWorker.start(TestDatabase.freshDatabase(), FullscriptFixture.environmentFor(fullscript), clock,
-                UnlimitedBudget.OVERRIDE, ClockMovingSleeper.class);
+                UnlimitedBudget.OVERRIDE, ClockMovingRetryTimer.class);
     }
 
     /** The first {@code times} writes of a token fail as a dropped connection does (SQLSTATE 08006). */
@@ -96,15 +96,16 @@ class GrantKeptThroughDatabaseOutageTest {
                 + "FOR EACH ROW EXECUTE FUNCTION database_away()").update();
     }
 
-    /** Waits by moving the worker's clock, and remembers each wait. */
+    /** Starts each retry at once after moving the worker's clock by its delay, and remembers each delay. */
     @Configuration(proxyBeanMethods = false)
-    static class ClockMovingSleeper {
+    static class ClockMovingRetryTimer {
 
         @Bean
-        Sleeper sleeper(Clock clock) {
-            return duration -> {
-                waits.add(duration);
-                ((SettableClock) clock).advance(duration);
+        RetryTimer retryTimer(Clock clock) {
+            return (delay, task) -> {
+                waits.add(delay);
+                ((SettableClock) clock).advance(delay);
+                task.run();
             };
         }
     }
