@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -62,6 +63,12 @@ class FailedExecutionLog implements BeanPostProcessor, JobExecutionListener, Ord
     private void report(JobExecution execution, String where, List<Throwable> failures, Set<Throwable> reported) {
         for (Throwable failure : failures) {
             if (!reported.add(failure)) {
+                continue;
+            }
+            if (failure instanceof JobInterruptedException) {
+                // SIGTERM or a stop request: the documented way to stop, exit 0, so not an error.
+                log.info("{} execution {}: {} stopped as asked; its calls in flight were recorded",
+                        execution.getJobInstance().getJobName(), execution.getId(), where);
                 continue;
             }
             ExitCode code = FailureClassifier.classify(List.of(failure));

@@ -51,6 +51,8 @@ class RunTerminatedTest {
                         .containsEntry("status", "PENDING");
                 assertThat(jdbc.sql("SELECT status FROM batch_job_execution").query(String.class).single())
                         .isEqualTo("STOPPED");
+                assertThat(child.output()).as("a stop that was asked for is not an error")
+                        .doesNotContain(" ERROR ").contains("stopped as asked");
             }
         }
     }
