@@ -40,6 +40,10 @@ class ExchangeClusterTest {
         try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock)) {
             Map<String, String> env = new java.util.HashMap<>(FullscriptFixture.environmentFor(fullscript));
             env.put("TOKENWORKER_CONCURRENCY", "8");
+            // Not what this test is about: the fixture's 2 s timeout turned slow answers on a loaded machine into
+            // retries that a frozen clock never makes due again.
+            env.put("TOKENWORKER_REQUEST_TIMEOUT", "PT10S");
+            env.put("TOKENWORKER_LEASE", "PT25S");
             for (int i = 0; i < WORKERS; i++) {
                 workers.add(TestWorker.start(database, env, clock, UnlimitedBudget.OVERRIDE, UnlimitedBudget.class));
             }
@@ -75,6 +79,9 @@ class ExchangeClusterTest {
             assertThat(codes).allSatisfy(code -> assertThat(fullscript.timesCodeSent(code)).isEqualTo(1));
             assertThat(jdbc.sql("SELECT status, count(*) FROM oauth_pending_code GROUP BY status")
                     .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list())
+                    .as("why rows are not EXCHANGED: %s", jdbc.sql(
+                            "SELECT DISTINCT last_error FROM oauth_pending_code WHERE status <> 'EXCHANGED'")
+                            .query(String.class).list())
                     .containsExactly(Map.entry("EXCHANGED", (long) CODES));
             assertThat(jdbc.sql("SELECT count(*) FROM oauth_token").query(Long.class).single()).isEqualTo(CODES);
             assertThat(exchangedByJobs).as("WRITE_COUNT over all executions").isEqualTo(CODES);
