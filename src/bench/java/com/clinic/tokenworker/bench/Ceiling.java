@@ -24,7 +24,8 @@ final class Ceiling {
 
     private record Round(double codesPerSecond, double cpuMsPerCodeDraining, double cpuMsPerCodeTotal,
                          double statementsPerCode, double statementsPerCodeDraining, double dataStatementsPerCode,
-                         int exchanged) {
+                         int exchanged, Map<String, Double> cpuMsPerCodeByGroup, double machineCpusBusy,
+                         double processCpus) {
     }
 
     private Ceiling() {
@@ -72,6 +73,13 @@ final class Ceiling {
             result.detail(who + " SQL statements per code: all / while draining / data only", Stats.round(
                     m.statementsPerCode(), 1) + " / " + Stats.round(m.statementsPerCodeDraining(), 1) + " / "
                     + Stats.round(m.dataStatementsPerCode(), 1));
+            result.detail(who + " CPU ms per code while draining, by thread", String.join(", ",
+                    m.cpuMsPerCodeByGroup().entrySet().stream()
+                            .map(e -> e.getKey() + " " + Stats.round(e.getValue(), 2)).toList()));
+            result.detail(who + " machine while draining, CPUs busy of " + Runtime.getRuntime().availableProcessors()
+                    + ": all processes / this process / the rest (PostgreSQL, the fake Fullscript, anything else "
+                    + "running)", Stats.round(m.machineCpusBusy(), 2) + " / " + Stats.round(m.processCpus(), 2)
+                    + " / " + Stats.round(m.machineCpusBusy() - m.processCpus(), 2));
         }
         return result;
     }
@@ -110,9 +118,19 @@ final class Ceiling {
         long draining = statements.stream().filter(s -> s.epochMillis() >= first - 5 && s.epochMillis() <= last + 5)
                 .count();
         long data = statements.stream().filter(s -> !s.isTransactionControl()).count();
+        // Thread times are read less often than the process's: scale their span to the drain's.
+        Map<String, Double> split = new LinkedHashMap<>(sampler.cpuMillisByGroupBetween(first, last));
+        double span = split.getOrDefault("span ms", 0.0);
+        double machine = split.getOrDefault("machine, all processes", 0.0);
+        split.remove("span ms");
+        split.remove("machine, all processes");
+        Map<String, Double> perCode = new LinkedHashMap<>();
+        split.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .forEach(e -> perCode.put(e.getKey(), span <= 0 ? 0 : e.getValue() * (seconds * 1000 / span) / n));
+        double processCpus = span <= 0 ? 0 : split.values().stream().mapToDouble(Double::doubleValue).sum() / span;
         return new Round((n - 1) / seconds, sampler.cpuMillisBetween(first, last) / n,
                 sampler.totalCpuMillis() / n, (double) statements.size() / n, (double) draining / n,
-                (double) data / n, n);
+                (double) data / n, n, perCode, span <= 0 ? 0 : machine / span, processCpus);
     }
 
     /** The round with the median codes/s (its other figures come along). */
