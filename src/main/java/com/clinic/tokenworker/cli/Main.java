@@ -10,18 +10,6 @@ import picocli.CommandLine;
 /** Process entry point: {@code java -jar fullscript-token-worker.jar <command>}. */
 public final class Main {
 
-    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-
-    static {
-        // java.net.http hands every sendAsync answer on to CompletableFuture's default executor, and where the common
-        // pool has a single thread (a host or pod of 2 CPUs or fewer) that executor starts a new thread per task:
-        // a thread started and torn down for every Fullscript call. With two common-pool threads it is a hand-off.
-        // Set before anything loads CompletableFuture, which reads it once; an operator's own -D value stands.
-        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
-            System.setProperty(COMMON_POOL_PARALLELISM, "2");
-        }
-    }
-
     private Main() {
     }
 
