@@ -25,7 +25,7 @@ final class Ceiling {
     private record Round(double codesPerSecond, double cpuMsPerCodeDraining, double cpuMsPerCodeTotal,
                          double statementsPerCode, double statementsPerCodeDraining, double dataStatementsPerCode,
                          int exchanged, Map<String, Double> cpuMsPerCodeByGroup, double machineCpusBusy,
-                         double processCpus) {
+                         double processCpus, double postgresCpus, double fakeCpus) {
     }
 
     private Ceiling() {
@@ -40,7 +40,9 @@ final class Ceiling {
                 + "java.net.http, the worker's TokenCipher, TokenStore's upsert and the EXCHANGED update in one "
                 + "transaction; no Spring, Batch or Quartz), each as its own JVM, alternating, " + ROUNDS
                 + " rounds; medians. codes/s = (codes - 1) / (last finished_at - first finished_at). CPU: utime + "
-                + "stime from /proc. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
+                + "stime from /proc; by thread from /proc/PID/task every 200 ms, grouped by thread name, over the "
+                + "drain; the machine's from /proc/stat, PostgreSQL's backends by their process title, the fake "
+                + "Fullscript's threads in the bench's JVM. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
                 + "round's database; each extended-protocol execute or simple query counts once; `all` includes "
                 + "start-up, migrations check and job bookkeeping, `data` leaves out BEGIN/COMMIT/SET/SHOW).";
         Map<String, List<Round>> rounds = new LinkedHashMap<>();
@@ -77,9 +79,11 @@ final class Ceiling {
                     m.cpuMsPerCodeByGroup().entrySet().stream()
                             .map(e -> e.getKey() + " " + Stats.round(e.getValue(), 2)).toList()));
             result.detail(who + " machine while draining, CPUs busy of " + Runtime.getRuntime().availableProcessors()
-                    + ": all processes / this process / the rest (PostgreSQL, the fake Fullscript, anything else "
-                    + "running)", Stats.round(m.machineCpusBusy(), 2) + " / " + Stats.round(m.processCpus(), 2)
-                    + " / " + Stats.round(m.machineCpusBusy() - m.processCpus(), 2));
+                    + ": all processes / this process / PostgreSQL's backends for its database / the fake "
+                    + "Fullscript / anything else (PostgreSQL's shared processes, the bench, other work on the machine)", Stats.round(m.machineCpusBusy(), 2) + " / "
+                    + Stats.round(m.processCpus(), 2) + " / " + Stats.round(m.postgresCpus(), 2) + " / "
+                    + Stats.round(m.fakeCpus(), 2) + " / " + Stats.round(m.machineCpusBusy() - m.processCpus()
+                    - m.postgresCpus() - m.fakeCpus(), 2));
         }
         return result;
     }
@@ -124,13 +128,18 @@ final class Ceiling {
         double machine = split.getOrDefault("machine, all processes", 0.0);
         split.remove("span ms");
         split.remove("machine, all processes");
+        double postgres = Math.max(0, split.getOrDefault(ProcessSampler.MACHINE_POSTGRES, 0.0));
+        double fake = Math.max(0, split.getOrDefault(ProcessSampler.MACHINE_FAKE, 0.0));
+        split.remove(ProcessSampler.MACHINE_POSTGRES);
+        split.remove(ProcessSampler.MACHINE_FAKE);
         Map<String, Double> perCode = new LinkedHashMap<>();
         split.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
                 .forEach(e -> perCode.put(e.getKey(), span <= 0 ? 0 : e.getValue() * (seconds * 1000 / span) / n));
         double processCpus = span <= 0 ? 0 : split.values().stream().mapToDouble(Double::doubleValue).sum() / span;
         return new Round((n - 1) / seconds, sampler.cpuMillisBetween(first, last) / n,
                 sampler.totalCpuMillis() / n, (double) statements.size() / n, (double) draining / n,
-                (double) data / n, n, perCode, span <= 0 ? 0 : machine / span, processCpus);
+                (double) data / n, n, perCode, span <= 0 ? 0 : machine / span, processCpus,
+                span <= 0 ? 0 : postgres / span, span <= 0 ? 0 : fake / span);
     }
 
     /** The round with the median codes/s (its other figures come along). */

@@ -35,23 +35,33 @@ final class ProcessSampler {
     }
 
     private static final int THREADS_EVERY = 4;
+    /** Groups of CPU outside the sampled process, read with its threads. */
+    static final String MACHINE_POSTGRES = "machine: PostgreSQL";
+    static final String MACHINE_FAKE = "machine: fake Fullscript";
 
     private final List<ThreadSample> threadSamples = new ArrayList<>();
 
     private final long pid;
+    private final String database;
     private final List<Sample> samples = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    private ProcessSampler(long pid, Duration every) {
+    private ProcessSampler(long pid, Duration every, String database) {
         this.pid = pid;
+        this.database = database;
         this.thread = new Thread(() -> loop(every), "sampler-" + pid);
         thread.setDaemon(true);
         thread.start();
     }
 
     static ProcessSampler start(long pid, Duration every) {
-        return new ProcessSampler(pid, every);
+        return new ProcessSampler(pid, every, null);
+    }
+
+    /** Also reads the CPU of PostgreSQL's backends serving {@code database} (their process title names it). */
+    static ProcessSampler start(long pid, Duration every, String database) {
+        return new ProcessSampler(pid, every, database);
     }
 
     private void loop(Duration every) {
@@ -113,6 +123,24 @@ final class ProcessSampler {
                     // The thread ended between the listing and the read: its time is lost to the split.
                 }
             }
+            // The other parts of the system under test: PostgreSQL's processes, and the fake Fullscript, which
+            // runs in the bench's own JVM (its handler threads and the JDK server's dispatcher).
+            if (database != null) {
+                try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+                    for (Path process : (Iterable<Path>) processes::iterator) {
+                        String name = process.getFileName().toString();
+                        if (name.chars().allMatch(Character::isDigit) && servesDatabase(process)) {
+                            readTask(process, "pg:" + name, threads, comm -> MACHINE_POSTGRES);
+                        }
+                    }
+                }
+            }
+            try (Stream<Path> own = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : (Iterable<Path>) own::iterator) {
+                    readTask(task, "fake:" + task.getFileName(), threads, comm -> comm.startsWith("fake-fullscri")
+                            || comm.startsWith("HTTP-Dispatch") ? MACHINE_FAKE : null);
+                }
+            }
             String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
             for (int i = 1; i < Math.min(cpu.length, 9); i++) {
@@ -123,6 +151,32 @@ final class ProcessSampler {
             return new ThreadSample(System.currentTimeMillis(), threads, busy * MILLIS_PER_TICK);
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** A PostgreSQL backend's title: {@code postgres: USER DATABASE HOST(PORT) STATE}. */
+    private boolean servesDatabase(Path process) {
+        try {
+            String title = new String(Files.readAllBytes(process.resolve("cmdline"))).replace('\0', ' ');
+            return title.startsWith("postgres: ") && title.contains(" " + database + " ");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Reads one process or thread's CPU into {@code threads} under {@code key}, if {@code group} names it. */
+    private static void readTask(Path task, String key, Map<String, ThreadTime> threads,
+                                 java.util.function.Function<String, String> group) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            String g = group.apply(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+            if (g != null) {
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                threads.put(key, new ThreadTime(g, (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
+                        * MILLIS_PER_TICK));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Gone between the listing and the read.
         }
     }
 
