@@ -66,6 +66,7 @@ final class Ceiling {
                 + Stats.round(plain.cpuMsPerCodeDraining(), 2) + " CPU ms/code, "
                 + Stats.round(plain.statementsPerCode(), 1) + " statements/code", ratio);
         result.goal("worker / plain codes/s >= 0.90", ratio >= 0.90);
+        result.note(whereTheTimeGoes(worker, plain));
         for (String who : rounds.keySet()) {
             Round m = median(rounds.get(who));
             result.detail(who + " codes/s per round", rounds.get(who).stream()
@@ -140,6 +141,31 @@ final class Ceiling {
                 sampler.totalCpuMillis() / n, (double) statements.size() / n, (double) draining / n,
                 (double) data / n, n, perCode, span <= 0 ? 0 : machine / span, processCpus,
                 span <= 0 ? 0 : postgres / span, span <= 0 ? 0 : fake / span);
+    }
+
+    /**
+     * The medians side by side: which thread groups the worker spends more CPU per code in than the plain
+     * implementation, and how much of the machine other work took in each (on a shared machine that, not the
+     * worker, can decide the ratio).
+     */
+    private static String whereTheTimeGoes(Round worker, Round plain) {
+        List<String> more = new ArrayList<>();
+        worker.cpuMsPerCodeByGroup().forEach((group, ms) -> {
+            double extra = ms - plain.cpuMsPerCodeByGroup().getOrDefault(group, 0.0);
+            if (extra >= 0.05) {
+                more.add(group + " +" + Stats.round(extra, 2));
+            }
+        });
+        double elseWorker = worker.machineCpusBusy() - worker.processCpus() - worker.postgresCpus() - worker.fakeCpus();
+        double elsePlain = plain.machineCpusBusy() - plain.processCpus() - plain.postgresCpus() - plain.fakeCpus();
+        return "where the time goes (medians): the worker's process spent " + Stats.round(
+                worker.cpuMsPerCodeDraining() - plain.cpuMsPerCodeDraining(), 2) + " CPU ms per code more than "
+                + "the plain one (" + (more.isEmpty() ? "no thread group 0.05 ms or more above it" : String.join(
+                ", ", more)) + "); PostgreSQL's backends " + Stats.round(worker.postgresCpus() * 1000
+                / worker.codesPerSecond(), 2) + " vs " + Stats.round(plain.postgresCpus() * 1000
+                / plain.codesPerSecond(), 2) + " CPU ms per code; everything else (PostgreSQL's shared processes, the bench, other work on the machine) took "
+                + Stats.round(elseWorker, 2) + " of the machine's CPUs during the worker's drain and "
+                + Stats.round(elsePlain, 2) + " during the plain one's";
     }
 
     /** The round with the median codes/s (its other figures come along). */
