@@ -157,7 +157,9 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
             return;
         }
         Instant now = resources.clock().instant();
-        Optional<String> reason = claimedBefore ? rules.noMoreClaims(now, startedAt) : Optional.empty();
+        // A step that starts during a pause stops before touching the budget; later, the claim itself leaves every
+        // row alone during a pause (ClaimRequest.EXCLUSIONS), and an empty claim asks why.
+        Optional<String> reason = claimedBefore ? rules.noMoreClaims(now, startedAt) : paused(now);
         if (reason.isPresent()) {
             stopClaiming(reason.get());
             return;
