@@ -24,7 +24,8 @@ final class Ceiling {
 
     private record Round(double codesPerSecond, double cpuMsPerCodeDraining, double cpuMsPerCodeTotal,
                          double statementsPerCode, double statementsPerCodeDraining, double dataStatementsPerCode,
-                         int exchanged) {
+                         int exchanged, Map<String, Double> cpuMsPerCodeByGroup, double machineCpusBusy,
+                         double processCpus, double postgresCpus, double fakeCpus) {
     }
 
     private Ceiling() {
@@ -39,7 +40,9 @@ final class Ceiling {
                 + "java.net.http, the worker's TokenCipher, TokenStore's upsert and the EXCHANGED update in one "
                 + "transaction; no Spring, Batch or Quartz), each as its own JVM, alternating, " + ROUNDS
                 + " rounds; medians. codes/s = (codes - 1) / (last finished_at - first finished_at). CPU: utime + "
-                + "stime from /proc. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
+                + "stime from /proc; by thread from /proc/PID/task every 200 ms, grouped by thread name, over the "
+                + "drain; the machine's from /proc/stat, PostgreSQL's backends by their process title, the fake "
+                + "Fullscript's threads in the bench's JVM. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
                 + "round's database; each extended-protocol execute or simple query counts once; `all` includes "
                 + "start-up, migrations check and job bookkeeping, `data` leaves out BEGIN/COMMIT/SET/SHOW).";
         Map<String, List<Round>> rounds = new LinkedHashMap<>();
@@ -63,6 +66,7 @@ final class Ceiling {
                 + Stats.round(plain.cpuMsPerCodeDraining(), 2) + " CPU ms/code, "
                 + Stats.round(plain.statementsPerCode(), 1) + " statements/code", ratio);
         result.goal("worker / plain codes/s >= 0.90", ratio >= 0.90);
+        result.note(whereTheTimeGoes(worker, plain));
         for (String who : rounds.keySet()) {
             Round m = median(rounds.get(who));
             result.detail(who + " codes/s per round", rounds.get(who).stream()
@@ -72,6 +76,15 @@ final class Ceiling {
             result.detail(who + " SQL statements per code: all / while draining / data only", Stats.round(
                     m.statementsPerCode(), 1) + " / " + Stats.round(m.statementsPerCodeDraining(), 1) + " / "
                     + Stats.round(m.dataStatementsPerCode(), 1));
+            result.detail(who + " CPU ms per code while draining, by thread", String.join(", ",
+                    m.cpuMsPerCodeByGroup().entrySet().stream()
+                            .map(e -> e.getKey() + " " + Stats.round(e.getValue(), 2)).toList()));
+            result.detail(who + " machine while draining, CPUs busy of " + Runtime.getRuntime().availableProcessors()
+                    + ": all processes / this process / PostgreSQL's backends for its database / the fake "
+                    + "Fullscript / anything else (PostgreSQL's shared processes, the bench, other work on the machine)", Stats.round(m.machineCpusBusy(), 2) + " / "
+                    + Stats.round(m.processCpus(), 2) + " / " + Stats.round(m.postgresCpus(), 2) + " / "
+                    + Stats.round(m.fakeCpus(), 2) + " / " + Stats.round(m.machineCpusBusy() - m.processCpus()
+                    - m.postgresCpus() - m.fakeCpus(), 2));
         }
         return result;
     }
@@ -110,9 +123,49 @@ final class Ceiling {
         long draining = statements.stream().filter(s -> s.epochMillis() >= first - 5 && s.epochMillis() <= last + 5)
                 .count();
         long data = statements.stream().filter(s -> !s.isTransactionControl()).count();
+        // Thread times are read less often than the process's: scale their span to the drain's.
+        Map<String, Double> split = new LinkedHashMap<>(sampler.cpuMillisByGroupBetween(first, last));
+        double span = split.getOrDefault("span ms", 0.0);
+        double machine = split.getOrDefault("machine, all processes", 0.0);
+        split.remove("span ms");
+        split.remove("machine, all processes");
+        double postgres = Math.max(0, split.getOrDefault(ProcessSampler.MACHINE_POSTGRES, 0.0));
+        double fake = Math.max(0, split.getOrDefault(ProcessSampler.MACHINE_FAKE, 0.0));
+        split.remove(ProcessSampler.MACHINE_POSTGRES);
+        split.remove(ProcessSampler.MACHINE_FAKE);
+        Map<String, Double> perCode = new LinkedHashMap<>();
+        split.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .forEach(e -> perCode.put(e.getKey(), span <= 0 ? 0 : e.getValue() * (seconds * 1000 / span) / n));
+        double processCpus = span <= 0 ? 0 : split.values().stream().mapToDouble(Double::doubleValue).sum() / span;
         return new Round((n - 1) / seconds, sampler.cpuMillisBetween(first, last) / n,
                 sampler.totalCpuMillis() / n, (double) statements.size() / n, (double) draining / n,
-                (double) data / n, n);
+                (double) data / n, n, perCode, span <= 0 ? 0 : machine / span, processCpus,
+                span <= 0 ? 0 : postgres / span, span <= 0 ? 0 : fake / span);
+    }
+
+    /**
+     * The medians side by side: which thread groups the worker spends more CPU per code in than the plain
+     * implementation, and how much of the machine other work took in each (on a shared machine that, not the
+     * worker, can decide the ratio).
+     */
+    private static String whereTheTimeGoes(Round worker, Round plain) {
+        List<String> more = new ArrayList<>();
+        worker.cpuMsPerCodeByGroup().forEach((group, ms) -> {
+            double extra = ms - plain.cpuMsPerCodeByGroup().getOrDefault(group, 0.0);
+            if (extra >= 0.05) {
+                more.add(group + " +" + Stats.round(extra, 2));
+            }
+        });
+        double elseWorker = worker.machineCpusBusy() - worker.processCpus() - worker.postgresCpus() - worker.fakeCpus();
+        double elsePlain = plain.machineCpusBusy() - plain.processCpus() - plain.postgresCpus() - plain.fakeCpus();
+        return "where the time goes (medians): the worker's process spent " + Stats.round(
+                worker.cpuMsPerCodeDraining() - plain.cpuMsPerCodeDraining(), 2) + " CPU ms per code more than "
+                + "the plain one (" + (more.isEmpty() ? "no thread group 0.05 ms or more above it" : String.join(
+                ", ", more)) + "); PostgreSQL's backends " + Stats.round(worker.postgresCpus() * 1000
+                / worker.codesPerSecond(), 2) + " vs " + Stats.round(plain.postgresCpus() * 1000
+                / plain.codesPerSecond(), 2) + " CPU ms per code; everything else (PostgreSQL's shared processes, the bench, other work on the machine) took "
+                + Stats.round(elseWorker, 2) + " of the machine's CPUs during the worker's drain and "
+                + Stats.round(elsePlain, 2) + " during the plain one's";
     }
 
     /** The round with the median codes/s (its other figures come along). */

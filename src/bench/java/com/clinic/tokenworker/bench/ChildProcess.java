@@ -28,13 +28,13 @@ final class ChildProcess implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<Void> exitRecorded;
 
     private ChildProcess(String name, Process process, Path log, long startNanos, long startEpochMillis,
-                         Duration sampleEvery) {
+                         Duration sampleEvery, String database) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.startNanos = startNanos;
         this.startEpochMillis = startEpochMillis;
-        this.sampler = ProcessSampler.start(process.pid(), sampleEvery);
+        this.sampler = ProcessSampler.start(process.pid(), sampleEvery, database);
         this.exitRecorded = process.onExit().thenRun(() -> exitNanos = System.nanoTime());
     }
 
@@ -58,7 +58,8 @@ final class ChildProcess implements AutoCloseable {
             builder.redirectErrorStream(true).redirectOutput(log.toFile());
             long nanos = System.nanoTime();
             long millis = System.currentTimeMillis();
-            return new ChildProcess(name, builder.start(), log, nanos, millis, sampleEvery);
+            return new ChildProcess(name, builder.start(), log, nanos, millis, sampleEvery,
+                    databaseOf(env.get("SPRING_DATASOURCE_URL")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
@@ -70,6 +71,21 @@ final class ChildProcess implements AutoCloseable {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin").toString();
+    }
+
+    /** The database a jdbc:postgresql://host:port/NAME?... URL names, if any. */
+    private static String databaseOf(String url) {
+        if (url == null || !url.startsWith("jdbc:postgresql://")) {
+            return null;
+        }
+        String rest = url.substring("jdbc:postgresql://".length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        String name = rest.substring(slash + 1);
+        int query = name.indexOf('?');
+        return query < 0 ? name : name.substring(0, query);
     }
 
     String name() {

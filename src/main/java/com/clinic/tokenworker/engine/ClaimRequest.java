@@ -14,10 +14,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public record ClaimRequest(String owner, Instant now, Duration lease, int limit, Set<String> heldBackRegions,
                            Set<Long> skippedIds) {
 
-    /** The shared filter of every claim, for a table with {@code id} and {@code region} columns. */
+    /**
+     * The shared filter of every claim, for a table with {@code id} and {@code region} columns. It also claims
+     * nothing while Fullscript's 429 pause runs: the pause is read by the claim itself, in the same round trip and
+     * snapshot, rather than by a query of its own before each claim (the loop asks the pause only when a claim
+     * came back empty, to tell "paused" from "nothing due").
+     */
     public static final String EXCLUSIONS = """
             AND NOT (lower(region) = ANY(CAST(:heldBackRegions AS text[])))
-            AND NOT (id = ANY(CAST(:skippedIds AS bigint[])))""";
+            AND NOT (id = ANY(CAST(:skippedIds AS bigint[])))
+            AND NOT EXISTS (SELECT 1 FROM tokenworker_throttle pause
+                            WHERE pause.id = 1 AND pause.paused_until > :now)""";
 
     public ClaimRequest {
         heldBackRegions = Set.copyOf(heldBackRegions);

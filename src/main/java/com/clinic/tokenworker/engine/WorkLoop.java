@@ -157,9 +157,9 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
             return;
         }
         Instant now = resources.clock().instant();
-        Optional<String> reason = (claimedBefore ? rules.noMoreClaims(now, startedAt) : Optional.<String>empty())
-                .or(() -> resources.throttle().pausedUntil(now)
-                        .map(until -> "Fullscript asked to slow down (429): paused until " + until));
+        // A step that starts during a pause stops before touching the budget; later, the claim itself leaves every
+        // row alone during a pause (ClaimRequest.EXCLUSIONS), and an empty claim asks why.
+        Optional<String> reason = claimedBefore ? rules.noMoreClaims(now, startedAt) : paused(now);
         if (reason.isPresent()) {
             stopClaiming(reason.get());
             return;
@@ -170,7 +170,8 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
         }
         int permits = Math.min(free, reserved);
         if (permits == 0) {
-            stopClaiming(rules.step().budgetShare().spentReason());
+            // A running pause is the better reason: the budget may well be spent because of it.
+            stopClaiming(paused(now).orElse(rules.step().budgetShare().spentReason()));
             return;
         }
         // A row handed out is excluded until its outcome is taken: its slot may be free while a release (nothing
@@ -184,8 +185,9 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
         reserved -= claimed.size();
         counts.read(claimed.size());
         if (claimed.isEmpty()) {
-            // Nothing due now: the step ends once its calls are recorded, and the job runs again on schedule.
-            claiming = false;
+            // Paused (the claim leaves every row alone during a 429 pause), or nothing due now: the step ends once
+            // its calls are recorded, and the job runs again on schedule.
+            paused(now).ifPresentOrElse(this::stopClaiming, () -> claiming = false);
             return;
         }
         for (T row : claimed) {
@@ -278,6 +280,12 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
                     RequestIdSuffix.of(done.outcome().requestId()));
             resources.events().publishEvent(new RegionCredentialsRejected(region, done.outcome().requestId()));
         }
+    }
+
+    /** Why claims stop when Fullscript's 429 pause runs at {@code now}, if it does. */
+    private Optional<String> paused(Instant now) {
+        return resources.throttle().pausedUntil(now)
+                .map(until -> "Fullscript asked to slow down (429): paused until " + until);
     }
 
     private void stopClaiming(String reason) {

@@ -14,10 +14,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -112,20 +108,27 @@ public class FullscriptClient {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> call =
-                http.sendAsync(request, info -> new BoundedBodySubscriber(MAX_BODY_BYTES));
+        // The blocking send, not sendAsync: sendAsync runs every stage of the exchange on the client's executor and
+        // hands the answer on through CompletableFuture's default executor, several thread hand-offs per call
+        // that send() does on the calling thread. The request timeout covers the wait for the headers, the
+        // subscriber's deadline the body: together the whole response, as one timeout.
+        long deadline = System.nanoTime() + timeout.toNanos();
         HttpResponse<byte[]> response;
         try {
-            response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return new TokenEndpointResult.Unavailable("no complete response within " + timeout, Optional.empty());
+            response = http.send(request, info -> new BoundedBodySubscriber(MAX_BODY_BYTES, deadline));
         } catch (InterruptedException e) {
-            call.cancel(true);
             Thread.currentThread().interrupt();
             return new TokenEndpointResult.Unavailable("interrupted while waiting for the response", Optional.empty());
-        } catch (ExecutionException e) {
-            return new TokenEndpointResult.Unavailable(describe(e.getCause()), Optional.empty());
+        } catch (IOException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof BodyDeadlineException) {
+                return new TokenEndpointResult.Unavailable("no complete response within " + timeout,
+                        Optional.empty());
+            }
+            return new TokenEndpointResult.Unavailable(describe(cause), Optional.empty());
+        } catch (IllegalArgumentException | SecurityException e) {
+            // How send() rethrows these when the exchange failed with them (sendAsync's future did likewise).
+            return new TokenEndpointResult.Unavailable(describe(e), Optional.empty());
         }
         return classify(response.statusCode(), response.body(), response.headers().firstValue("X-Request-Id"),
                 response.headers().firstValue("Retry-After"), expect, knownOwner);
@@ -196,6 +199,20 @@ public class FullscriptClient {
     private static String shortDescription(String description) {
         String line = description.lines().findFirst().orElse("").replaceAll("[^\\p{Print}]", "");
         return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+
+    /**
+     * What send() threw, as sendAsync's future would have failed: send() wraps a failure of the exchange in a
+     * plain IOException (or a new exception of the same JDK type), with the original as its cause.
+     */
+    private static Throwable unwrap(IOException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause
+                && (cause.getClass() == IOException.class || cause.getCause() instanceof BodyDeadlineException
+                || cause.getCause() instanceof BodyTooLargeException)) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** Exception types and our own messages only: a JDK message could quote the URL, never the body. */

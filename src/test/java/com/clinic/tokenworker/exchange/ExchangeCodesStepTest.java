@@ -252,6 +252,21 @@ class ExchangeCodesStepTest {
     }
 
     @Test
+    void exchangeWhenTheBodyTricklesPastTheTimeoutThenTheCallEndsAtTheTimeoutAndIsRetriedAsOutcomeUnknown() {
+        // The headers come at once, so only the client's own body deadline can end this call at the timeout.
+        String code = fullscript.mintCode(REDIRECT_URI);
+        fullscript.faultForCode(code, new Fault.Trickle(4, Duration.ofMillis(200)), 1);
+        long id = insertCode(jdbc, code, "us", clock.instant());
+
+        worker.runOnce();
+
+        Map<String, Object> row = codeRow(jdbc, id);
+        assertThat(row).containsEntry("status", "PENDING");
+        assertThat((String) row.get("last_error")).startsWith("outcome unknown")
+                .contains("no complete response within PT2S");
+    }
+
+    @Test
     void exchangeWhenTheLastCallTimedOutThenTheExpiredReasonSaysTheOutcomeIsUnknown() {
         String code = fullscript.mintCode(REDIRECT_URI);
         fullscript.faultForCode(code, new Fault.Slow(Duration.ofSeconds(4)), 1);
