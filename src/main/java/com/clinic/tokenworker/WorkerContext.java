@@ -1,6 +1,7 @@
 package com.clinic.tokenworker;
 
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.schema.SchemaFastPath;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,6 +46,8 @@ public final class WorkerContext {
         // Call threads, the step's own connection, claims, Quartz and Bucket4j all draw from this pool.
         // Twice the concurrency: a call thread records its row while the next call of its slot is in flight.
         springProperties.put("spring.datasource.hikari.maximum-pool-size", 2 * properties.concurrency() + 6);
+        // Flyway only when it has something to do or to refuse: see SchemaFastPath for the rules.
+        springProperties.putAll(SchemaFastPath.springProperties(target));
         springProperties.putAll(extraProperties);
         Class<?>[] sources = new Class<?>[extraSources.length + 1];
         sources[0] = TokenWorkerApplication.class;
