@@ -18,6 +18,9 @@ import org.springframework.core.env.MapPropertySource;
  */
 public final class WorkerContext {
 
+    /** BackgroundPreinitializingApplicationListener's switch (spring-boot-autoconfigure). */
+    static final String BACKGROUND_PREINITIALIZER_IGNORE = "spring.backgroundpreinitializer.ignore";
+
     static {
         // Logging is configured once, by logback itself from logback.xml, before any context exists (the commands
         // log first). Boot would reset and reload it at every context start, which is only wasted work for one
@@ -25,6 +28,12 @@ public final class WorkerContext {
         // concurrent resets corrupt logback's listener list.
         if (System.getProperty(LoggingSystem.SYSTEM_PROPERTY) == null) {
             System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+        }
+        // Boot warms up Jackson (a mapper nobody here uses: the worker makes its own, at its first call), charsets
+        // and a conversion service on a second thread at every start. On a CronJob pod's one or two cores that is
+        // CPU taken from the start itself, over four hundred classes of it.
+        if (System.getProperty(BACKGROUND_PREINITIALIZER_IGNORE) == null) {
+            System.setProperty(BACKGROUND_PREINITIALIZER_IGNORE, "true");
         }
     }
 
