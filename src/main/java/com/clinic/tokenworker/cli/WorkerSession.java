@@ -35,7 +35,9 @@ final class WorkerSession implements AutoCloseable {
                     "org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration",
                     "org.springframework.boot.autoconfigure.info.ProjectInfoAutoConfiguration",
                     "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
-                    "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration"),
+                    "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration",
+                    // The pool's meters: only daemon and run --window serve metrics.
+                    "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration"),
             "spring.main.lazy-initialization", true);
 
     /** A context for running the job once, without the Quartz scheduler: {@link #ONE_RUN}. */
