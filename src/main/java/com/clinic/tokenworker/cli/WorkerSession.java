@@ -37,7 +37,11 @@ final class WorkerSession implements AutoCloseable {
                     "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
                     "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration",
                     // The pool's meters: only daemon and run --window serve metrics.
-                    "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration"),
+                    "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
+                    // A CGLIB proxy around every @Repository (fourteen generated classes) that translates exceptions
+                    // through PersistenceExceptionTranslator beans, of which the worker has none (no JPA): it
+                    // rethrows what it caught. JdbcClient already throws Spring's DataAccessExceptions.
+                    "org.springframework.boot.persistence.autoconfigure.PersistenceExceptionTranslationAutoConfiguration"),
             "spring.main.lazy-initialization", true);
 
     /** A context for running the job once, without the Quartz scheduler: {@link #ONE_RUN}. */
