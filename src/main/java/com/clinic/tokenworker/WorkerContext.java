@@ -5,6 +5,8 @@ import com.clinic.tokenworker.schema.SchemaFastPath;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.logging.LoggingSystem;
@@ -55,9 +57,14 @@ public final class WorkerContext {
         // Call threads, the step's own connection, claims, Quartz and Bucket4j all draw from this pool.
         // Twice the concurrency: a call thread records its row while the next call of its slot is in flight.
         springProperties.put("spring.datasource.hikari.maximum-pool-size", 2 * properties.concurrency() + 6);
-        // Flyway only when it has something to do or to refuse: see SchemaFastPath for the rules.
-        springProperties.putAll(SchemaFastPath.springProperties(target));
         springProperties.putAll(extraProperties);
+        // Flyway only when it has something to do or to refuse: see SchemaFastPath for the rules. Its connection
+        // and query overlap Spring's preparation of the environment; the answer is needed before the
+        // configuration classes are read, which the initializer below precedes.
+        FutureTask<Map<String, Object>> schema = new FutureTask<>(() -> SchemaFastPath.springProperties(target));
+        Thread check = new Thread(schema, "schema-fast-path");
+        check.setDaemon(true);
+        check.start();
         Class<?>[] sources = new Class<?>[extraSources.length + 1];
         sources[0] = TokenWorkerApplication.class;
         System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
@@ -71,9 +78,26 @@ public final class WorkerContext {
                     // (--database-url, demo's embedded one). The rest stays overridable (pool size...).
                     context.getEnvironment().getPropertySources()
                             .addFirst(new MapPropertySource("tokenWorkerDatabase", database));
+                    // Last, below the default properties: a caller's own spring.flyway.enabled still decides.
+                    context.getEnvironment().getPropertySources()
+                            .addLast(new MapPropertySource("tokenWorkerSchemaFastPath", answer(schema)));
                     context.getBeanFactory().registerSingleton("tokenWorkerProperties", properties);
                     context.getBeanFactory().registerSingleton("clock", clock);
                 })
                 .run();
+    }
+
+    private static Map<String, Object> answer(FutureTask<Map<String, Object>> schema) {
+        try {
+            return schema.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the schema history", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }
