@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -96,8 +99,8 @@ final class ColdStart {
         double bareCpu = Stats.median(cpu.get(Variant.BARE));
         for (Map.Entry<Variant, ScenarioResult> e : Map.of(Variant.PLAIN, plain, Variant.IMAGE, image).entrySet()) {
             double c = Stats.median(cpu.get(e.getKey()));
-            e.getValue().detail("CPU user+sys (s), median", Stats.round(c, 2) + " vs bare app " + Stats.round(bareCpu, 2)
-                    + " (" + Stats.round(c / bareCpu, 2) + "x)");
+            e.getValue().detail("CPU user+sys (s), median", Stats.round(c, 2) + " vs bare app "
+                    + Stats.round(bareCpu, 2) + " (" + Stats.round(c / bareCpu, 2) + "x)");
         }
         // What stays when the start itself is cut: more classes to load (no archive for plain java -jar), and the
         // job the command exists for (six steps, their Batch records, the budget and credential-check round trips).
@@ -110,12 +113,12 @@ final class ColdStart {
         return List.of(plain, image);
     }
 
-    private static final java.util.regex.Pattern JOB_TIME =
-            java.util.regex.Pattern.compile("tokenMaintenanceJob execution \\d+ \\w+ in (\\d+) ms");
+    private static final Pattern JOB_TIME =
+            Pattern.compile("tokenMaintenanceJob execution \\d+ \\w+ in (\\d+) ms");
 
-    private static java.util.Optional<Long> jobMillis(String log) {
-        java.util.regex.Matcher m = JOB_TIME.matcher(log);
-        return m.find() ? java.util.Optional.of(Long.parseLong(m.group(1))) : java.util.Optional.empty();
+    private static Optional<Long> jobMillis(String log) {
+        Matcher m = JOB_TIME.matcher(log);
+        return m.find() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
     }
 
     private static long loadedClasses(BenchContext bench, Variant v, Map<String, String> env, Path bareJar)

@@ -21,8 +21,8 @@ final class WorkerSession implements AutoCloseable {
 
     /**
      * Spring properties of a context that runs the job once and never schedules it (plain {@code run}): no Quartz
-     * scheduler (its auto-configuration is left out, with others that nothing of a single run uses), and beans made only when asked for, so the scheduler's own
-     * beans, which a single run never asks for, are never made. {@code daemon} and {@code run --window} use
+     * scheduler (its auto-configuration is left out, with others that nothing of a single run uses), and beans
+     * made only when asked for, so the scheduler's own beans, which a single run never asks for, are never made. {@code daemon} and {@code run --window} use
      * {@link #open} and get the whole context, eagerly, as before.
      */
     static final Map<String, Object> ONE_RUN = Map.of(
@@ -41,7 +41,8 @@ final class WorkerSession implements AutoCloseable {
                     // A CGLIB proxy around every @Repository (fourteen generated classes) that translates exceptions
                     // through PersistenceExceptionTranslator beans, of which the worker has none (no JPA): it
                     // rethrows what it caught. JdbcClient already throws Spring's DataAccessExceptions.
-                    "org.springframework.boot.persistence.autoconfigure.PersistenceExceptionTranslationAutoConfiguration"),
+                    "org.springframework.boot.persistence.autoconfigure."
+                            + "PersistenceExceptionTranslationAutoConfiguration"),
             "spring.main.lazy-initialization", true);
 
     /** A context for running the job once, without the Quartz scheduler: {@link #ONE_RUN}. */
