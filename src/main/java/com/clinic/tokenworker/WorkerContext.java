@@ -25,9 +25,9 @@ public final class WorkerContext {
 
     static {
         // Logging is configured once, by logback itself (logging.WorkerLogConfigurator), before any context
-        // exists (the commands log first). Boot would reset and reload it at every context start, which is only wasted work for one
-        // context, and with several contexts starting at once in one JVM (tests of concurrent workers) its
-        // concurrent resets corrupt logback's listener list.
+        // exists (the commands log first). Boot would reset and reload it at every context start, which is only
+        // wasted work for one context, and with several contexts starting at once in one JVM (tests of concurrent
+        // workers) its concurrent resets corrupt logback's listener list.
         if (System.getProperty(LoggingSystem.SYSTEM_PROPERTY) == null) {
             System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
         }

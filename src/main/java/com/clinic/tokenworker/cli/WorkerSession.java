@@ -22,8 +22,8 @@ final class WorkerSession implements AutoCloseable {
     /**
      * Spring properties of a context that runs the job once and never schedules it (plain {@code run}): no Quartz
      * scheduler (its auto-configuration is left out, with others that nothing of a single run uses), and beans
-     * made only when asked for, so the scheduler's own beans, which a single run never asks for, are never made. {@code daemon} and {@code run --window} use
-     * {@link #open} and get the whole context, eagerly, as before.
+     * made only when asked for, so the scheduler's own beans, which a single run never asks for, are never made.
+     * {@code daemon} and {@code run --window} use {@link #open} and get the whole context, eagerly, as before.
      */
     static final Map<String, Object> ONE_RUN = Map.of(
             "spring.autoconfigure.exclude", String.join(",",
