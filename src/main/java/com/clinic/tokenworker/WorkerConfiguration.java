@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,10 +28,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 public class WorkerConfiguration {
 
+    /**
+     * The observer (the Prometheus registry behind it) is looked up at the first call: a plain {@code run}, whose
+     * beans are lazy, makes no registry (some 150 classes) when it has nothing to send.
+     */
     @Bean
     FullscriptClient fullscriptClient(TokenWorkerProperties properties, Clock clock,
-                                      FullscriptCallObserver callObserver) {
-        return new FullscriptClient(properties.requestTimeout(), clock, callObserver);
+                                      ObjectProvider<FullscriptCallObserver> callObserver) {
+        return new FullscriptClient(properties.requestTimeout(), clock,
+                (kind, region, result, latency) -> callObserver.getObject().called(kind, region, result, latency));
     }
 
     @Bean

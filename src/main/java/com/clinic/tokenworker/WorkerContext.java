@@ -1,9 +1,12 @@
 package com.clinic.tokenworker;
 
 import com.clinic.tokenworker.config.TokenWorkerProperties;
+import com.clinic.tokenworker.schema.SchemaFastPath;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.logging.LoggingSystem;
@@ -17,13 +20,22 @@ import org.springframework.core.env.MapPropertySource;
  */
 public final class WorkerContext {
 
+    /** BackgroundPreinitializingApplicationListener's switch (spring-boot-autoconfigure). */
+    static final String BACKGROUND_PREINITIALIZER_IGNORE = "spring.backgroundpreinitializer.ignore";
+
     static {
-        // Logging is configured once, by logback itself from logback.xml, before any context exists (the commands
-        // log first). Boot would reset and reload it at every context start, which is only wasted work for one
-        // context, and with several contexts starting at once in one JVM (tests of concurrent workers) its
-        // concurrent resets corrupt logback's listener list.
+        // Logging is configured once, by logback itself (logging.WorkerLogConfigurator), before any context
+        // exists (the commands log first). Boot would reset and reload it at every context start, which is only
+        // wasted work for one context, and with several contexts starting at once in one JVM (tests of concurrent
+        // workers) its concurrent resets corrupt logback's listener list.
         if (System.getProperty(LoggingSystem.SYSTEM_PROPERTY) == null) {
             System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+        }
+        // Boot warms up Jackson (a mapper nobody here uses: the worker makes its own, at its first call), charsets
+        // and a conversion service on a second thread at every start. On a CronJob pod's one or two cores that is
+        // CPU taken from the start itself, over four hundred classes of it.
+        if (System.getProperty(BACKGROUND_PREINITIALIZER_IGNORE) == null) {
+            System.setProperty(BACKGROUND_PREINITIALIZER_IGNORE, "true");
         }
     }
 
@@ -46,6 +58,13 @@ public final class WorkerContext {
         // Twice the concurrency: a call thread records its row while the next call of its slot is in flight.
         springProperties.put("spring.datasource.hikari.maximum-pool-size", 2 * properties.concurrency() + 6);
         springProperties.putAll(extraProperties);
+        // Flyway only when it has something to do or to refuse: see SchemaFastPath for the rules. Its connection
+        // and query overlap Spring's preparation of the environment; the answer is needed before the
+        // configuration classes are read, which the initializer below precedes.
+        FutureTask<Map<String, Object>> schema = new FutureTask<>(() -> SchemaFastPath.springProperties(target));
+        Thread check = new Thread(schema, "schema-fast-path");
+        check.setDaemon(true);
+        check.start();
         Class<?>[] sources = new Class<?>[extraSources.length + 1];
         sources[0] = TokenWorkerApplication.class;
         System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
@@ -59,9 +78,26 @@ public final class WorkerContext {
                     // (--database-url, demo's embedded one). The rest stays overridable (pool size...).
                     context.getEnvironment().getPropertySources()
                             .addFirst(new MapPropertySource("tokenWorkerDatabase", database));
+                    // Last, below the default properties: a caller's own spring.flyway.enabled still decides.
+                    context.getEnvironment().getPropertySources()
+                            .addLast(new MapPropertySource("tokenWorkerSchemaFastPath", answer(schema)));
                     context.getBeanFactory().registerSingleton("tokenWorkerProperties", properties);
                     context.getBeanFactory().registerSingleton("clock", clock);
                 })
                 .run();
+    }
+
+    private static Map<String, Object> answer(FutureTask<Map<String, Object>> schema) {
+        try {
+            return schema.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the schema history", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }

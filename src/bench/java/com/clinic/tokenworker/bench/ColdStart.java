@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +22,9 @@ import java.util.stream.Stream;
  * {@code java -jar}, the
  * worker by the image's command line ({@code DIR/worker run}, DIR laid out by src/main/docker/image-layout.sh),
  * and the bare app by {@code java -jar}. Wall time = process start to exit as the parent sees it; peak RSS =
- * the kernel's VmHWM of the process, sampled every 20 ms.
+ * the kernel's VmHWM of the process, sampled every 20 ms. Alongside, what explains a gap to the bare app on a
+ * shared machine: CPU time (user + sys, steadier than wall under load), the classes each loads (one extra run
+ * each, outside the timed rounds) and how long the worker's job itself took (its own log line).
  */
 final class ColdStart {
 
@@ -41,10 +46,14 @@ final class ColdStart {
         DatabaseTarget db = bench.freshDatabase("s6_cold");
         Map<Variant, List<Double>> wall = new LinkedHashMap<>();
         Map<Variant, List<Double>> rss = new LinkedHashMap<>();
+        Map<Variant, List<Double>> cpu = new LinkedHashMap<>();
+        List<Double> jobSeconds = new ArrayList<>();
         for (Variant v : Variant.values()) {
             wall.put(v, new ArrayList<>());
             rss.put(v, new ArrayList<>());
+            cpu.put(v, new ArrayList<>());
         }
+        Map<Variant, Long> classes = new LinkedHashMap<>();
         try (FakeFullscriptServer fullscript = BenchContext.fullscript()) {
             Map<String, String> env = Workers.environment(db, fullscript);
             Variant[] order = Variant.values();
@@ -59,7 +68,15 @@ final class ColdStart {
                     }
                     wall.get(v).add(p.wall().toMillis() / 1000.0);
                     rss.get(v).add(p.sampler().peakRssKb() / 1024.0);
+                    cpu.get(v).add(p.sampler().totalCpuMillis() / 1000.0);
+                    if (v == Variant.PLAIN) {
+                        jobMillis(p.tail(20)).ifPresent(ms -> jobSeconds.add(ms / 1000.0));
+                    }
                 }
+            }
+            // Outside the timed rounds: how many classes each loads, the first cause of the gap to the bare app.
+            for (Variant v : List.of(Variant.PLAIN, Variant.BARE)) {
+                classes.put(v, loadedClasses(bench, v, env, bareJar));
             }
         }
         double bareWall = Stats.median(wall.get(Variant.BARE));
@@ -79,7 +96,48 @@ final class ColdStart {
         }
         plain.detail("wall times (s)", rounded(wall.get(Variant.PLAIN)));
         image.detail("wall times (s)", rounded(wall.get(Variant.IMAGE)));
+        double bareCpu = Stats.median(cpu.get(Variant.BARE));
+        for (Map.Entry<Variant, ScenarioResult> e : Map.of(Variant.PLAIN, plain, Variant.IMAGE, image).entrySet()) {
+            double c = Stats.median(cpu.get(e.getKey()));
+            e.getValue().detail("CPU user+sys (s), median", Stats.round(c, 2) + " vs bare app "
+                    + Stats.round(bareCpu, 2) + " (" + Stats.round(c / bareCpu, 2) + "x)");
+        }
+        // What stays when the start itself is cut: more classes to load (no archive for plain java -jar), and the
+        // job the command exists for (six steps, their Batch records, the budget and credential-check round trips).
+        plain.detail("classes loaded (-Xlog:class+load, one extra run each)", classes.get(Variant.PLAIN)
+                + " vs bare app " + classes.get(Variant.BARE));
+        if (!jobSeconds.isEmpty()) {
+            plain.detail("of which the job execution itself (s, from its log), median",
+                    Stats.round(Stats.median(jobSeconds), 2));
+        }
         return List.of(plain, image);
+    }
+
+    private static final Pattern JOB_TIME =
+            Pattern.compile("tokenMaintenanceJob execution \\d+ \\w+ in (\\d+) ms");
+
+    private static Optional<Long> jobMillis(String log) {
+        Matcher m = JOB_TIME.matcher(log);
+        return m.find() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+    }
+
+    private static long loadedClasses(BenchContext bench, Variant v, Map<String, String> env, Path bareJar)
+            throws Exception {
+        Path list = bench.settings.out().resolve("s6-classes-" + v.name().toLowerCase() + ".txt");
+        String jar = v == Variant.BARE ? bareJar.toString() : bench.settings.jar().toString();
+        List<String> command = ChildProcess.command(ChildProcess.java(), "-Xlog:class+load:file=" + list, "-jar",
+                jar);
+        if (v != Variant.BARE) {
+            command.add("run");
+        }
+        ChildProcess p = ChildProcess.start("s6-classes-" + v.name().toLowerCase(), bench.settings.logs(),
+                command, env);
+        if (p.awaitExit(Duration.ofMinutes(2)) != 0) {
+            throw new IllegalStateException(p.name() + " failed:\n" + p.tail(30));
+        }
+        try (Stream<String> lines = Files.lines(list)) {
+            return lines.count();
+        }
     }
 
     private static void fill(ScenarioResult r, List<Double> wall, List<Double> rss, double bareWall, double bareRss,

@@ -149,7 +149,7 @@ public class DemoCommand implements Callable<Integer> {
 
     /**
      * The job's INFO lines would tear the bar apart, and they are in the job tables anyway. Set on logback itself,
-     * which logback.xml configures (Spring's logging system is switched off, see WorkerContext).
+     * which logging.WorkerLogConfigurator configures (Spring's logging system is switched off, see WorkerContext).
      */
     private static void quietWhileTheBarShows() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {

@@ -19,9 +19,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * One ERROR line per failure of an execution, saying what to fix, in place of Spring Batch's own "Encountered an
- * error executing step" with its stack trace (turned off in logback.xml): a rejected client secret was some fifty
- * lines. The trace is logged at DEBUG. Attached to every job of the context, for {@code run}, {@code daemon} and
- * {@code run --window} alike.
+ * error executing step" with its stack trace (turned off in logging.WorkerLogConfigurator): a rejected client
+ * secret was some fifty lines. The trace is logged at DEBUG. Attached to every job of the context, for
+ * {@code run}, {@code daemon} and {@code run --window} alike.
  */
 @Component
 class FailedExecutionLog implements BeanPostProcessor, JobExecutionListener, Ordered {

@@ -21,12 +21,28 @@ final class WorkerSession implements AutoCloseable {
 
     /**
      * Spring properties of a context that runs the job once and never schedules it (plain {@code run}): no Quartz
-     * scheduler (its auto-configuration is left out), and beans made only when asked for, so the scheduler's own
-     * beans, which a single run never asks for, are never made. {@code daemon} and {@code run --window} use
-     * {@link #open} and get the whole context, eagerly, as before.
+     * scheduler (its auto-configuration is left out, with others that nothing of a single run uses), and beans
+     * made only when asked for, so the scheduler's own beans, which a single run never asks for, are never made.
+     * {@code daemon} and {@code run --window} use {@link #open} and get the whole context, eagerly, as before.
      */
     static final Map<String, Object> ONE_RUN = Map.of(
-            "spring.autoconfigure.exclude", "org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration",
+            "spring.autoconfigure.exclude", String.join(",",
+                    "org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration",
+                    // Nothing of the worker's asks for these; even unmade, each costs its parsing and class loading
+                    // (Jackson's alone loads a hundred classes: the worker makes its own mapper, at its first call).
+                    "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+                    "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
+                    "org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration",
+                    "org.springframework.boot.autoconfigure.info.ProjectInfoAutoConfiguration",
+                    "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
+                    "org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration",
+                    // The pool's meters: only daemon and run --window serve metrics.
+                    "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
+                    // A CGLIB proxy around every @Repository (fourteen generated classes) that translates exceptions
+                    // through PersistenceExceptionTranslator beans, of which the worker has none (no JPA): it
+                    // rethrows what it caught. JdbcClient already throws Spring's DataAccessExceptions.
+                    "org.springframework.boot.persistence.autoconfigure."
+                            + "PersistenceExceptionTranslationAutoConfiguration"),
             "spring.main.lazy-initialization", true);
 
     /** A context for running the job once, without the Quartz scheduler: {@link #ONE_RUN}. */

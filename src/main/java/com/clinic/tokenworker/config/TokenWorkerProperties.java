@@ -129,7 +129,8 @@ public final class TokenWorkerProperties {
         historyRetention = r.duration(Setting.TOKENWORKER_HISTORY_RETENTION, Duration.ofDays(1), Duration.ofDays(3650));
         credentialCheckInterval = r.duration(Setting.TOKENWORKER_CREDENTIAL_CHECK_INTERVAL, Duration.ofMinutes(1),
                 Duration.ofDays(1));
-        // Logback reads this variable itself (logback.xml); it is checked here so a typo is named, not ignored.
+        // Logback reads this variable itself (logging.WorkerLogConfigurator); it is checked here so a typo is
+        // named, not ignored.
         r.parse(Setting.TOKENWORKER_LOG_LEVEL,
                 v -> v.trim().toUpperCase(Locale.ROOT).matches("ERROR|WARN|INFO|DEBUG|TRACE") ? v : null,
                 "ERROR, WARN, INFO, DEBUG or TRACE", "DEBUG", "INFO");

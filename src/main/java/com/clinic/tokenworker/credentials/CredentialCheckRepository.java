@@ -22,6 +22,23 @@ public class CredentialCheckRepository {
     }
 
     /**
+     * Whether {@link #claim} would refuse: the check of these very credentials is not due yet. One read instead of
+     * taking a permit from the budget and giving it back, on nearly every run.
+     */
+    boolean notDue(Region region, String credentialsId, Instant now) {
+        return jdbc.sql("""
+                        SELECT 1 FROM oauth_credential_check
+                        WHERE region = :region AND credentials_id = :credentialsId AND next_check_at > :now
+                        """)
+                .param("region", region.code())
+                .param("credentialsId", credentialsId)
+                .param("now", SqlTime.of(now))
+                .query(Integer.class)
+                .optional()
+                .isPresent();
+    }
+
+    /**
      * Claims the region's check if it is due (or was made with other credentials) by moving next_check_at to
      * {@code next}: of several workers starting together, one sends the request.
      */

@@ -102,6 +102,11 @@ public class VerifyCredentialsTasklet implements Tasklet, StepExecutionListener 
         return RepeatStatus.FINISHED;
     }
 
+    private String notDue(Region region, String credentialsId, RejectedCredentials rejected) {
+        return "not checked: checked within " + properties.credentialCheckInterval()
+                + heldBackIfRefused(region, credentialsId, rejected);
+    }
+
     /**
      * One region's check. Refused credentials, whether refused now or by a check of the same credentials that is
      * not due again yet, are held back for the rest of the execution: every later step leaves the region out
@@ -115,6 +120,12 @@ public class VerifyCredentialsTasklet implements Tasklet, StepExecutionListener 
             return "not checked: Fullscript asked all workers to pause (429)" + heldBackIfRefused(region,
                     credentialsId, rejected);
         }
+        if (checks.notDue(region, credentialsId, now)) {
+            // What the claim below would answer, without a permit taken and given back (and without loading the
+            // budget's machinery in a run that has nothing else to send). Should another worker give the check
+            // back meanwhile, this run read just before it did; the next run sends it.
+            return notDue(region, credentialsId, rejected);
+        }
         if (budget.acquireForRefreshes(1) == 0) {
             return "not checked: no request left in the budget" + heldBackIfRefused(region, credentialsId, rejected);
         }
@@ -122,8 +133,7 @@ public class VerifyCredentialsTasklet implements Tasklet, StepExecutionListener 
                 now.plus(properties.credentialCheckInterval())));
         if (!Boolean.TRUE.equals(claimed)) {
             budget.giveBack(1);
-            return "not checked: checked within " + properties.credentialCheckInterval()
-                    + heldBackIfRefused(region, credentialsId, rejected);
+            return notDue(region, credentialsId, rejected);
         }
         CredentialCheckResult result = CredentialCheckResult.of(
                 client.exchangeCode(credentials, dummyCode(), DUMMY_REDIRECT_URI));

@@ -29,9 +29,18 @@ public class FullscriptClient {
 
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Pattern OAUTH_ERROR_CODE = Pattern.compile("[a-z][a-z_]{2,63}");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http;
+    /** Made at the first call, not at class loading: a run with nothing to send never loads Jackson. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
+
+    /**
+     * Made at the first call: building a JDK HttpClient sets up the default TLS context (the trust store and its
+     * certificates, about 0.3 s), which a run with nothing to send does not need. The same client, with the same
+     * default TLS settings, as when it was made in the constructor.
+     */
+    private volatile HttpClient http;
     private final Duration timeout;
     private final Clock clock;
     private final FullscriptCallObserver observer;
@@ -42,10 +51,6 @@ public class FullscriptClient {
 
     public FullscriptClient(Duration timeout, Clock clock, FullscriptCallObserver observer) {
         this.observer = observer;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
         this.timeout = timeout;
         this.clock = clock;
     }
@@ -87,6 +92,23 @@ public class FullscriptClient {
 
     private enum Expect { TOKEN, REVOCATION }
 
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                client = http;
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .connectTimeout(timeout)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
+                    http = client;
+                }
+            }
+        }
+        return client;
+    }
+
     /** Latency on the monotonic clock: it measures an interval, not a moment, so the injected Clock has no say. */
     private TokenEndpointResult observed(CallKind kind, RegionCredentials credentials,
                                          Supplier<TokenEndpointResult> call) {
@@ -106,7 +128,7 @@ public class FullscriptClient {
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)))
                 .build();
         // The blocking send, not sendAsync: sendAsync runs every stage of the exchange on the client's executor and
         // hands the answer on through CompletableFuture's default executor, several thread hand-offs per call
@@ -115,7 +137,7 @@ public class FullscriptClient {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request, info -> new BoundedBodySubscriber(MAX_BODY_BYTES, deadline));
+            response = http().send(request, info -> new BoundedBodySubscriber(MAX_BODY_BYTES, deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new TokenEndpointResult.Unavailable("interrupted while waiting for the response", Optional.empty());
@@ -185,7 +207,7 @@ public class FullscriptClient {
             return Optional.empty();
         }
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = Json.MAPPER.readTree(body);
             return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
         } catch (JacksonException e) {
             return Optional.empty();

@@ -29,6 +29,11 @@ abstract class ClasspathDdlMigration implements JavaMigration {
         this.resource = resource;
     }
 
+    /** The version as Flyway writes it in its history table. */
+    String versionText() {
+        return version;
+    }
+
     @Override
     public MigrationVersion getVersion() {
         return MigrationVersion.fromVersion(version);

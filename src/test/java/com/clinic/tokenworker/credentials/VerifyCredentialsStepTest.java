@@ -3,6 +3,7 @@ package com.clinic.tokenworker.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clinic.tokenworker.DatabaseTarget;
+import com.clinic.tokenworker.budget.RequestBudget;
 import com.clinic.tokenworker.cli.ExitCode;
 import com.clinic.tokenworker.cli.FailureClassifier;
 import com.clinic.tokenworker.crypto.EncryptionKey;
@@ -17,17 +18,20 @@ import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
 import com.clinic.tokenworker.support.TokenFixture;
+import com.clinic.tokenworker.support.UnlimitedBudget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.context.annotation.Bean;
 
 /**
  * Hole 8 (a wrong client secret found only when a user connects) and the status side of hole 7 (a wrong key is
@@ -68,6 +72,53 @@ class VerifyCredentialsStepTest {
             assertThat(fullscript.tokenRequestCount()).isEqualTo(2);
             assertThat(check(worker)).containsEntry("outcome", "ACCEPTED").containsEntry("region", "us");
             assertThat((String) check(worker).get("request_id")).isNotBlank();
+        }
+    }
+
+    @Test
+    void verifyWhenTheCheckIsNotDueThenNoPermitIsAskedFor() {
+        try (TestWorker worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock,
+                UnlimitedBudget.OVERRIDE, CountingBudgetConfiguration.class)) {
+            CountingBudget budget = worker.bean(CountingBudget.class);
+            worker.runOnce();
+            int firstRun = budget.asked.getAndSet(0);
+
+            JobExecution second = worker.runOnce();
+
+            assertThat(step(second, "verifyCredentials").getExitStatus().getExitDescription())
+                    .contains("us not checked: checked within");
+            assertThat(budget.asked.get()).as("the other steps' asks, none for a check not due")
+                    .isEqualTo(firstRun - 1);
+        }
+    }
+
+    /** Passed as a source to one test's worker only, like BudgetReserveTest's: not picked up by the scan. */
+    static class CountingBudgetConfiguration {
+
+        @Bean
+        CountingBudget requestBudget() {
+            return new CountingBudget();
+        }
+    }
+
+    static class CountingBudget implements RequestBudget {
+
+        final AtomicInteger asked = new AtomicInteger();
+
+        @Override
+        public int acquireForExchanges(int wanted) {
+            asked.incrementAndGet();
+            return wanted;
+        }
+
+        @Override
+        public int acquireForRefreshes(int wanted) {
+            asked.incrementAndGet();
+            return wanted;
+        }
+
+        @Override
+        public void giveBack(int unused) {
         }
     }
 
