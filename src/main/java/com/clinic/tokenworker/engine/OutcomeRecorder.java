@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,41 +35,44 @@ final class OutcomeRecorder<T extends Claimed, O extends Outcome, E extends Enum
         this.resources = resources;
     }
 
-    /** Records {@code outcome}; {@code done} hears of the end on whichever thread made the last attempt. */
+    /**
+     * Records {@code outcome}; {@code done} hears of the end exactly once, on whichever thread made the last
+     * attempt, whatever is thrown on the way: the step waits for every row it handed out.
+     */
     void record(T row, O outcome, Done<E> done) {
-        if (!outcome.holdsGrant()) {
-            E tally;
-            try {
-                tally = TransientRetry.run(() -> write(row, outcome));
-            } catch (Throwable e) {
-                done.recorded(null, e);
+        Done<E> once = once(done);
+        try {
+            if (!outcome.holdsGrant()) {
+                once.recorded(TransientRetry.run(() -> write(row, outcome)), null);
                 return;
             }
-            done.recorded(tally, null);
-            return;
+            keepTrying(row, outcome, row.leaseUntil(), GrantKeeping.FIRST, once,
+                    e -> lost(row, outcome, e, once));
+        } catch (Throwable e) {
+            once.recorded(null, e);
         }
-        keepTrying(row, outcome, row.leaseUntil(), GrantKeeping.FIRST, done, e -> lost(row, outcome, e, done));
+    }
+
+    private static <E> Done<E> once(Done<E> done) {
+        AtomicBoolean told = new AtomicBoolean();
+        return (tally, failure) -> {
+            if (told.compareAndSet(false, true)) {
+                done.recorded(tally, failure);
+            }
+        };
     }
 
     /** The grant could not be stored within its lease: the step's rules say what to write instead, if anything. */
     private void lost(T row, O outcome, RuntimeException e, Done<E> done) {
-        Optional<O> instead;
-        try {
-            String lost = rules.describeGrant(row, outcome);
-            instead = rules.whenUnstorable(row, outcome, e, lost);
-            if (instead.isPresent()) {
-                log.error("LOST a token Fullscript granted: {}; the database did not store it ({}: {}) before the "
-                        + "lease ended. The row will say so once the database takes writes again.", lost,
-                        e.getClass().getSimpleName(), rootCause(e).getClass().getSimpleName());
-            }
-        } catch (Throwable unexpected) {
-            done.recorded(null, unexpected);
-            return;
-        }
+        String lost = rules.describeGrant(row, outcome);
+        Optional<O> instead = rules.whenUnstorable(row, outcome, e, lost);
         if (instead.isEmpty()) {
             done.recorded(null, e);
             return;
         }
+        log.error("LOST a token Fullscript granted: {}; the database did not store it ({}: {}) before the lease "
+                + "ended. The row will say so once the database takes writes again.", lost,
+                e.getClass().getSimpleName(), rootCause(e).getClass().getSimpleName());
         Duration lease = resources.properties().lease();
         keepTrying(row, instead.get(), resources.clock().instant().plus(lease), GrantKeeping.FIRST, done,
                 failure -> done.recorded(null, failure));
@@ -81,39 +84,36 @@ final class OutcomeRecorder<T extends Claimed, O extends Outcome, E extends Enum
      */
     private void keepTrying(T row, O outcome, Instant until, Duration backoff, Done<E> done,
                             Consumer<RuntimeException> giveUp) {
-        E tally;
         try {
-            tally = write(row, outcome);
-        } catch (RuntimeException e) {
-            if (!GrantKeeping.isPassing(e) || !GrantKeeping.fits(resources.clock().instant(), backoff, until)) {
-                giveUp.accept(e);
+            E tally;
+            try {
+                tally = write(row, outcome);
+            } catch (RuntimeException e) {
+                if (!GrantKeeping.isPassing(e) || !GrantKeeping.fits(resources.clock().instant(), backoff, until)) {
+                    giveUp.accept(e);
+                    return;
+                }
+                log.warn("{}: the database refused the write ({}), trying again in {} (until {})", row.describe(),
+                        e.getClass().getSimpleName(), backoff, until);
+                Duration next = GrantKeeping.next(backoff);
+                later(backoff, () -> keepTrying(row, outcome, until, next, done, giveUp), done);
                 return;
             }
-            log.warn("{}: the database refused the write ({}), trying again in {} (until {})", row.describe(),
-                    e.getClass().getSimpleName(), backoff, until);
-            Duration next = GrantKeeping.next(backoff);
-            later(backoff, () -> keepTrying(row, outcome, until, next, done, giveUp), done);
-            return;
+            done.recorded(tally, null);
         } catch (Throwable e) {
             done.recorded(null, e);
-            return;
         }
-        done.recorded(tally, null);
     }
 
     /** Starts {@code attempt} on a call thread after {@code delay}; a refusal (shutting down) ends the row. */
     private void later(Duration delay, Runnable attempt, Done<E> done) {
-        try {
-            resources.retryTimer().after(delay, () -> {
-                try {
-                    resources.calls().execute(attempt);
-                } catch (RejectedExecutionException e) {
-                    done.recorded(null, e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            done.recorded(null, e);
-        }
+        resources.retryTimer().after(delay, () -> {
+            try {
+                resources.calls().execute(attempt);
+            } catch (Throwable e) {
+                done.recorded(null, e);
+            }
+        });
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -134,10 +134,12 @@ public class FullscriptClient {
         // hands the answer on through CompletableFuture's default executor, several thread hand-offs per call
         // that send() does on the calling thread. The request timeout covers the wait for the headers, the
         // subscriber's deadline the body: together the whole response, as one timeout.
+        // The client first: making it (TLS set-up, on the first call) must not eat into the body's deadline.
+        HttpClient client = http();
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpResponse<byte[]> response;
         try {
-            response = http().send(request, info -> new BoundedBodySubscriber(MAX_BODY_BYTES, deadline));
+            response = client.send(request, info -> new BoundedBodySubscriber(MAX_BODY_BYTES, deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new TokenEndpointResult.Unavailable("interrupted while waiting for the response", Optional.empty());

@@ -72,6 +72,10 @@ public final class SchemaFastPath {
             // No history table yet, or no database: Flyway (or the pool) reports it as before.
             log.debug("schema fast path not taken: {}", e.getSQLState());
             return false;
+        } catch (RuntimeException e) {
+            // The check is only a shortcut: whatever it trips on, Flyway decides as before.
+            log.debug("schema fast path not taken: {}", e.getClass().getSimpleName());
+            return false;
         }
     }
 
@@ -107,7 +111,10 @@ public final class SchemaFastPath {
         if (target.password() != null) {
             login.setProperty("password", target.password());
         }
+        // A server that accepts the connection and then stalls must not hold the start longer than the pool would.
         login.setProperty("connectTimeout", "10");
+        login.setProperty("loginTimeout", "10");
+        login.setProperty("socketTimeout", "10");
         login.setProperty("logServerErrorDetail", "false");
         login.setProperty("ApplicationName", "fullscript-token-worker schema check");
         try (Connection connection = DriverManager.getConnection(target.url(), login);
@@ -115,9 +122,8 @@ public final class SchemaFastPath {
              ResultSet rows = statement.executeQuery(HISTORY_QUERY)) {
             List<HistoryRow> history = new ArrayList<>();
             while (rows.next()) {
-                int checksum = rows.getInt(4);
                 history.add(new HistoryRow(new AppliedMigration(rows.getString(1), rows.getString(2),
-                        rows.getString(3), rows.wasNull() ? null : checksum), rows.getBoolean(5)));
+                        rows.getString(3), rows.getObject(4, Integer.class)), rows.getBoolean(5)));
             }
             return history;
         }

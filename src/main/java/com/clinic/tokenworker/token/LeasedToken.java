@@ -1,6 +1,5 @@
 package com.clinic.tokenworker.token;
 
-import com.clinic.tokenworker.db.RowLease;
 import com.clinic.tokenworker.crypto.TokenBinding;
 import com.clinic.tokenworker.crypto.TokenField;
 import com.clinic.tokenworker.db.RowLease;
