@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -79,9 +80,17 @@ public final class SchemaFastPath {
         }
     }
 
+    /**
+     * True when a Flyway setting may come from somewhere this check does not read (the environment in any of the
+     * spellings Spring binds, a JSON blob, another configuration file): Flyway then decides, as before.
+     */
     static boolean flywaySetOutside(Set<String> environment, Set<String> systemProperties) {
-        return environment.stream().anyMatch(name -> name.startsWith("SPRING_FLYWAY_"))
-                || systemProperties.stream().anyMatch(name -> name.startsWith("spring.flyway."));
+        return environment.stream()
+                .map(name -> name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))
+                .anyMatch(name -> name.startsWith("SPRING_FLYWAY_") || name.equals("SPRING_APPLICATION_JSON")
+                        || name.startsWith("SPRING_CONFIG_"))
+                || systemProperties.stream().anyMatch(name -> name.startsWith("spring.flyway.")
+                        || name.equals("spring.application.json") || name.startsWith("spring.config."));
     }
 
     static boolean isUpToDate(List<AppliedMigration> jar, List<HistoryRow> history) {

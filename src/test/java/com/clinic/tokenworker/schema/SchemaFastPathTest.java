@@ -138,6 +138,10 @@ class SchemaFastPathTest {
     void flywaySettingsWhenSetOutsideTheJarThenTheFastPathStepsAside() {
         assertThat(SchemaFastPath.flywaySetOutside(Set.of("SPRING_FLYWAY_TABLE"), Set.of())).isTrue();
         assertThat(SchemaFastPath.flywaySetOutside(Set.of(), Set.of("spring.flyway.schemas"))).isTrue();
+        assertThat(SchemaFastPath.flywaySetOutside(Set.of("spring.flyway.default-schema"), Set.of())).isTrue();
+        assertThat(SchemaFastPath.flywaySetOutside(Set.of("SPRING_APPLICATION_JSON"), Set.of())).isTrue();
+        assertThat(SchemaFastPath.flywaySetOutside(Set.of("SPRING_CONFIG_ADDITIONAL_LOCATION"), Set.of())).isTrue();
+        assertThat(SchemaFastPath.flywaySetOutside(Set.of(), Set.of("spring.config.import"))).isTrue();
         assertThat(SchemaFastPath.flywaySetOutside(Set.of("SPRING_DATASOURCE_URL"), Set.of("java.home")))
                 .isFalse();
     }
