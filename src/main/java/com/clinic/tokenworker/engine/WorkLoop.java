@@ -42,6 +42,12 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
     static final String ASKED_TO_STOP = "the job was asked to stop";
     /** Real time between two commits of the step: a heartbeat cadence, not a domain time, so not the Clock. */
     static final Duration SLICE = Duration.ofSeconds(2);
+    /**
+     * How long unspent budget permits may be kept for the next claims (real time, like {@link #SLICE}). The budget
+     * tolerates this much between taking a permit and sending its request
+     * ({@code PostgresRequestBudget.SEND_MARGIN}), so it stays well below that.
+     */
+    static final Duration RESERVE_MAX_AGE = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(WorkLoop.class);
 
@@ -63,9 +69,12 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
     /**
      * Budget permits taken and not yet spent on a claimed row. They are taken up to TOKENWORKER_CONCURRENCY at a
      * time, so a drain of quick calls, where slots free one or two at a time, does not pay a round trip to the
-     * shared budget for every claim; what is left goes back when the step ends.
+     * shared budget for every claim; what is left goes back when the step ends, or once it is older than
+     * {@link #RESERVE_MAX_AGE}.
      */
     private int reserved;
+    /** System.nanoTime() when the reserve was last topped up. */
+    private long reservedAtNanos;
     private boolean claiming = true;
     private boolean claimedBefore;
     private RuntimeException failure;
@@ -164,9 +173,15 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
             stopClaiming(reason.get());
             return;
         }
+        if (reserved > 0 && System.nanoTime() - reservedAtNanos > RESERVE_MAX_AGE.toNanos()) {
+            // The budget counts a permit when it is taken; a request sent long after would fall in a later window.
+            resources.budget().giveBack(reserved);
+            reserved = 0;
+        }
         if (reserved < free) {
             reserved += rules.step().budgetShare().acquire(resources.budget(),
                     resources.properties().concurrency() - reserved);
+            reservedAtNanos = System.nanoTime();
         }
         int permits = Math.min(free, reserved);
         if (permits == 0) {

@@ -75,6 +75,50 @@ class PostgresRequestBudgetTest {
         assertThat(grants).as("15 minutes of a saturated budget").hasSizeBetween(LIMIT * 27 / 10, LIMIT * 3);
     }
 
+    /**
+     * Fullscript counts a request when it arrives, the bucket when its permit is taken: requests that leave up to
+     * PostgresRequestBudget.SEND_MARGIN after their permit (a loaded machine) still stay within the limit. With a
+     * refill over exactly 5 minutes this finds more than the limit in a window.
+     */
+    @Test
+    void acquireWhenSomeRequestsLeaveSecondsAfterTheirPermitThenNoRollingFiveMinutesOfArrivalsExceedsTheLimit() {
+        RequestBudget pod = new PostgresRequestBudget(dataSource, LIMIT, clock);
+        List<Instant> arrivals = new ArrayList<>();
+
+        for (int second = 0; second < 15 * 60; second++) {
+            int granted = pod.acquireForExchanges(50);
+            for (int i = 0; i < granted; i++) {
+                // The worst case: the burst and the first seconds' permits leave as late as the margin allows, into
+                // a window that then also holds every later permit, sent at once.
+                arrivals.add(clock.instant().plus(second < PostgresRequestBudget.SEND_MARGIN.toSeconds()
+                        ? PostgresRequestBudget.SEND_MARGIN : Duration.ZERO));
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        arrivals.sort(null);
+        int worstWindow = 0;
+        for (int start = 0, end = 0; start < arrivals.size(); start++) {
+            Instant windowEnd = arrivals.get(start).plus(Duration.ofMinutes(5));
+            while (end < arrivals.size() && arrivals.get(end).isBefore(windowEnd)) {
+                end++;
+            }
+            worstWindow = Math.max(worstWindow, end - start);
+        }
+        assertThat(worstWindow).isLessThanOrEqualTo(LIMIT);
+    }
+
+    /** Bucket4j alone replaces a stored configuration only for a higher version. */
+    @Test
+    void acquireWhenTheBudgetWasLoweredThenTheLowerBurstApplies() {
+        RequestBudget before = new PostgresRequestBudget(dataSource, LIMIT, clock);
+        assertThat(before.available()).hasValue(LIMIT / 10);
+
+        RequestBudget lowered = new PostgresRequestBudget(dataSource, LIMIT / 5, clock);
+
+        assertThat(lowered.acquireForExchanges(LIMIT)).isEqualTo(LIMIT / 50);
+    }
+
     @Test
     void acquireForRefreshesWhenOnlyTheReserveIsLeftThenNothingIsGrantedButExchangesStillAre() {
         RequestBudget budget = new PostgresRequestBudget(dataSource, LIMIT, clock);
