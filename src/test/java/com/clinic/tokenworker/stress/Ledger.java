@@ -30,6 +30,11 @@ final class Ledger {
 
     /** A grant answered within this long before a disruption could still have been in the worker's hands. */
     static final Duration IN_HANDS = Duration.ofSeconds(5);
+    /**
+     * A request written to its socket just before its process was killed still reaches the fake, which may read it
+     * a moment after the kill (a loaded machine): the grant it gets is lost to that kill.
+     */
+    static final Duration IN_FLIGHT = Duration.ofSeconds(2);
 
     record CodeRow(long id, String status, String lastError, Instant finishedAt) {
     }
@@ -152,9 +157,12 @@ final class Ledger {
         return codeOfRow.get(id);
     }
 
-    /** A grant lost is acceptable only when a disruption hit while its answer was on the way or in the worker's hands. */
+    /**
+     * A grant lost is acceptable only when a disruption hit while its request or answer was on the way, or the
+     * answer was in the worker's hands.
+     */
     private boolean explained(SimulatorCall grant) {
-        Instant from = grant.arrived();
+        Instant from = grant.arrived().minus(IN_FLIGHT);
         Instant to = grant.answered().orElse(grant.arrived()).plus(IN_HANDS);
         return disruptions.stream().anyMatch(d -> !d.to().isBefore(from) && !d.from().isAfter(to));
     }
