@@ -19,6 +19,7 @@ import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
 import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
+import com.clinic.tokenworker.support.WorkerAndFullscript;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -43,27 +44,27 @@ class RefreshTokensStepTest {
     private static final SettableClock clock = SettableClock.startingAt("2026-03-02T10:00:00Z");
     private static FakeFullscriptServer fullscript;
     private static DatabaseTarget database;
+    private static WorkerAndFullscript setup;
     private static TestWorker worker;
     private static JdbcClient jdbc;
 
     @BeforeAll
     static void start() {
-        fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
-        database = TestDatabase.freshDatabase();
-        worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock);
+        setup = WorkerAndFullscript.start(clock);
+        fullscript = setup.fullscript();
+        database = setup.database();
+        worker = setup.worker();
         jdbc = worker.jdbc();
     }
 
     @AfterAll
     static void stop() {
-        worker.close();
-        fullscript.close();
+        setup.close();
     }
 
     @BeforeEach
     void cleanSlate() {
-        jdbc.sql("TRUNCATE oauth_pending_code, oauth_token, tokenworker_rate_bucket").update();
-        jdbc.sql("UPDATE tokenworker_throttle SET paused_until = 'epoch'").update();
+        setup.resetWorkTables();
         fullscript.clearFaults();
         clock.advance(Duration.ofHours(3));
     }

@@ -17,11 +17,10 @@ import com.clinic.tokenworker.refresh.RefreshRules;
 import com.clinic.tokenworker.refresh.RefreshTally;
 import com.clinic.tokenworker.refresh.TokenRefresher;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
-import com.clinic.tokenworker.simulator.SimulatorOptions;
 import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
-import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
+import com.clinic.tokenworker.support.WorkerAndFullscript;
 import com.clinic.tokenworker.token.LeasedToken;
 import com.clinic.tokenworker.token.RevocationQueue;
 import com.clinic.tokenworker.token.RevocationReason;
@@ -52,27 +51,27 @@ class GrantRevocationQueueTest {
     private static final SettableClock clock = SettableClock.startingAt("2026-03-02T10:00:00Z");
     private static FakeFullscriptServer fullscript;
     private static DatabaseTarget database;
+    private static WorkerAndFullscript setup;
     private static TestWorker worker;
     private static JdbcClient jdbc;
 
     @BeforeAll
     static void start() {
-        fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
-        database = TestDatabase.freshDatabase();
-        worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock);
+        setup = WorkerAndFullscript.start(clock);
+        fullscript = setup.fullscript();
+        database = setup.database();
+        worker = setup.worker();
         jdbc = worker.jdbc();
     }
 
     @AfterAll
     static void stop() {
-        worker.close();
-        fullscript.close();
+        setup.close();
     }
 
     @BeforeEach
     void cleanSlate() {
-        jdbc.sql("TRUNCATE oauth_pending_code, oauth_token, oauth_grant_revocation, tokenworker_rate_bucket")
-                .update();
+        setup.resetWorkTables();
         fullscript.setLatency(Duration.ZERO);
         clock.advance(Duration.ofHours(3));
     }

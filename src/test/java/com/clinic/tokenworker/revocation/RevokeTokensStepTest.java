@@ -12,11 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.clinic.tokenworker.refresh.DueTokenRepository;
 import com.clinic.tokenworker.db.SqlTime;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
-import com.clinic.tokenworker.simulator.SimulatorOptions;
-import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
-import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
+import com.clinic.tokenworker.support.WorkerAndFullscript;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -33,25 +31,26 @@ class RevokeTokensStepTest {
 
     private static final SettableClock clock = SettableClock.startingAt("2026-03-02T10:00:00Z");
     private static FakeFullscriptServer fullscript;
+    private static WorkerAndFullscript setup;
     private static TestWorker worker;
     private static JdbcClient jdbc;
 
     @BeforeAll
     static void start() {
-        fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
-        worker = TestWorker.start(TestDatabase.freshDatabase(), FullscriptFixture.environmentFor(fullscript), clock);
+        setup = WorkerAndFullscript.start(clock);
+        fullscript = setup.fullscript();
+        worker = setup.worker();
         jdbc = worker.jdbc();
     }
 
     @AfterAll
     static void stop() {
-        worker.close();
-        fullscript.close();
+        setup.close();
     }
 
     @BeforeEach
     void cleanSlate() {
-        jdbc.sql("TRUNCATE oauth_pending_code, oauth_token, tokenworker_rate_bucket").update();
+        setup.resetWorkTables();
         fullscript.setLatency(Duration.ZERO);
         clock.advance(Duration.ofHours(3));
     }

@@ -133,7 +133,7 @@ final class LoadCampaign {
                     + (arrivals.isEmpty() ? 0 : Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1))
                     .toSeconds()) + " s; most in any rolling 5 minutes: " + max
                     + " (budget " + settings.budget() + "; the bucket's burst " + burst + " + its refill "
-                    + (settings.budget() - burst) + " per 5 min)"
+                    + (settings.budget() - burst) + " per 5 min 5 s)"
                     + (ran.compareTo(WINDOW) > 0 ? "" : "; the run was shorter than one window, so this is the total")
                     + "\n"
                     + "- codes exchanged: " + exchanged + ", still waiting: " + waiting + "; sent while an earlier "

@@ -8,11 +8,9 @@ import com.clinic.tokenworker.crypto.TokenField;
 import com.clinic.tokenworker.fullscript.Region;
 import com.clinic.tokenworker.fullscript.TokenGrant;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
-import com.clinic.tokenworker.simulator.SimulatorOptions;
-import com.clinic.tokenworker.support.FullscriptFixture;
 import com.clinic.tokenworker.support.SettableClock;
-import com.clinic.tokenworker.support.TestDatabase;
 import com.clinic.tokenworker.support.TestWorker;
+import com.clinic.tokenworker.support.WorkerAndFullscript;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,27 +30,28 @@ class TokenStoreTest {
     private static final Instant T0 = Instant.parse("2026-10-01T08:00:00Z");
     private static final SettableClock clock = new SettableClock(T0);
     private static FakeFullscriptServer fullscript;
+    private static WorkerAndFullscript setup;
     private static TestWorker worker;
     private static JdbcClient jdbc;
     private static TokenStore store;
 
     @BeforeAll
     static void start() {
-        fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
-        worker = TestWorker.start(TestDatabase.freshDatabase(), FullscriptFixture.environmentFor(fullscript), clock);
+        setup = WorkerAndFullscript.start(clock);
+        fullscript = setup.fullscript();
+        worker = setup.worker();
         jdbc = worker.jdbc();
         store = worker.bean(TokenStore.class);
     }
 
     @AfterAll
     static void stop() {
-        worker.close();
-        fullscript.close();
+        setup.close();
     }
 
     @BeforeEach
     void cleanSlate() {
-        jdbc.sql("TRUNCATE oauth_pending_code, oauth_token, oauth_grant_revocation").update();
+        setup.resetWorkTables();
     }
 
     @Test
