@@ -30,7 +30,7 @@ public final class Main {
 
     /** Runs a command against the given environment and clock; tests call this instead of {@link #main}. */
     public static int execute(Map<String, String> environment, Clock clock, String... args) {
-        return commandLine(environment, clock).execute(args);
+        return TokenWorkerCommand.forArgs(environment, clock, args).execute(args);
     }
 
     /** The command tree {@link #execute} runs, for introspection (the README test checks its commands against it). */

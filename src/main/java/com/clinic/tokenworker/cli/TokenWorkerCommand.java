@@ -4,6 +4,7 @@ import com.clinic.tokenworker.config.InvalidConfigurationException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,10 +13,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "fullscript-token-worker 0.1.0",
         description = "Exchanges Fullscript OAuth codes from oauth_pending_code and keeps the tokens in oauth_token.",
-        subcommands = {RunCommand.class, DaemonCommand.class, StatusCommand.class, DemoCommand.class,
-                SimulateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public class TokenWorkerCommand implements Runnable {
+
+    /** The commands, in the order help lists them (added in code, not in the annotation: see {@link #forArgs}). */
+    private static final List<Class<?>> COMMANDS = List.of(RunCommand.class, DaemonCommand.class, StatusCommand.class,
+            DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,8 +41,33 @@ public class TokenWorkerCommand implements Runnable {
         return clock;
     }
 
+    /** The whole command tree: every command with all its options (help, the documentation tests). */
     static CommandLine commandLine(Map<String, String> environment, Clock clock) {
+        return commandLine(environment, clock, COMMANDS);
+    }
+
+    /**
+     * The tree {@code args} need: only the command they name when they start with one, the whole tree otherwise
+     * (help, a typo that needs suggestions). Picocli builds the model of every command it is given by reflection,
+     * and the others' options and their types (the demo's and the simulator's) cost a CronJob pod's {@code run}
+     * about a tenth of a second of start-up for nothing.
+     */
+    static CommandLine forArgs(Map<String, String> environment, Clock clock, String... args) {
+        if (args.length > 0) {
+            for (Class<?> command : COMMANDS) {
+                if (command.getAnnotation(Command.class).name().equals(args[0])) {
+                    return commandLine(environment, clock, List.of(command));
+                }
+            }
+        }
+        return commandLine(environment, clock);
+    }
+
+    private static CommandLine commandLine(Map<String, String> environment, Clock clock, List<Class<?>> commands) {
         CommandLine commandLine = new CommandLine(new TokenWorkerCommand(environment, clock));
+        for (Class<?> command : commands) {
+            commandLine.addSubcommand(command);
+        }
         OptionValues.register(commandLine);
         Map<String, String> exitCodes = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
