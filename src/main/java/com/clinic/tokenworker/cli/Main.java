@@ -14,6 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ClassPreloader.startFor(args);
         // Spring Batch stamps its tables with the JVM's local wall clock; one zone for every worker process makes
         // those columns UTC, whatever the host, so status and the monitoring views read them alike.
         TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
