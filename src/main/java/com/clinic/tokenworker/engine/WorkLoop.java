@@ -22,6 +22,8 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One step execution of the continuous claim-call-record loop. It keeps TOKENWORKER_CONCURRENCY calls in flight
@@ -56,6 +58,11 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
     private final StepExecution step;
     private final OutcomeRecorder<T, O, E> recorder;
     private final RejectedCredentials rejected;
+    /**
+     * For a claim of one statement: outside the step's chunk transaction (which commits only at the end of a
+     * slice), with no transaction of its own, so the statement commits by itself.
+     */
+    private final TransactionTemplate autocommit;
     private final BlockingQueue<Event<T, O, E>> events = new LinkedBlockingQueue<>();
     private final Set<Long> skipped = new HashSet<>();
     /** Rows claimed by this step run whose outcome the step thread has not taken yet. */
@@ -87,6 +94,8 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
         this.step = step;
         this.recorder = new OutcomeRecorder<>(rules, resources);
         this.rejected = RejectedCredentials.of(step.getJobExecution().getExecutionContext());
+        this.autocommit = new TransactionTemplate(resources.ownTransaction().getTransactionManager());
+        autocommit.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
     }
 
     RepeatStatus runSlice(StepContribution contribution, BooleanSupplier stopRequested) throws InterruptedException {
@@ -195,7 +204,8 @@ final class WorkLoop<T extends Claimed, O extends Outcome, E extends Enum<E>> {
         excluded.addAll(inHand);
         ClaimRequest request = new ClaimRequest(resources.worker().id(), now, resources.properties().lease(),
                 permits, rejected.codes(), excluded);
-        List<T> claimed = resources.ownTransaction().execute(tx -> rules.claim(request));
+        List<T> claimed = (rules.claimIsOneStatement() ? autocommit : resources.ownTransaction())
+                .execute(tx -> rules.claim(request));
         claimedBefore = true;
         reserved -= claimed.size();
         counts.read(claimed.size());

@@ -33,8 +33,17 @@ public interface WorkRules<T extends Claimed, O extends Outcome, E extends Enum<
         return Optional.empty();
     }
 
-    /** Claims due rows, earliest deadline first, in one statement (the loop commits it at once). */
+    /** Claims due rows, earliest deadline first (the loop commits the claim at once). */
     List<T> claim(ClaimRequest request);
+
+    /**
+     * True when {@link #claim} is one statement, atomic on its own: the loop then runs it in autocommit, outside
+     * the step's chunk transaction, which saves a BEGIN and a COMMIT on every claim (a drain of quick calls claims
+     * every few rows). False, the default, for a claim of several statements, which must stand or fall together.
+     */
+    default boolean claimIsOneStatement() {
+        return false;
+    }
 
     /** Decides about one row and, when it is worth it, makes its one call. Writes nothing. */
     O call(T row);

@@ -60,6 +60,12 @@ public class ExchangeRules implements WorkRules<ClaimedCode, ExchangeOutcome, Ex
         return codes.claim(request);
     }
 
+    /** One UPDATE ... RETURNING (PendingCodeRepository.claim). */
+    @Override
+    public boolean claimIsOneStatement() {
+        return true;
+    }
+
     @Override
     public ExchangeOutcome call(ClaimedCode code) {
         return exchanger.exchange(code);

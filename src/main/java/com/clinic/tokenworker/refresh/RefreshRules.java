@@ -84,6 +84,12 @@ public class RefreshRules implements WorkRules<LeasedToken, RefreshOutcome, Refr
         return claims.claim(TokenClaims.Due.REFRESH, request);
     }
 
+    /** One UPDATE ... RETURNING (TokenClaims). */
+    @Override
+    public boolean claimIsOneStatement() {
+        return true;
+    }
+
     @Override
     public RefreshOutcome call(LeasedToken token) {
         return refresher.refresh(token);
