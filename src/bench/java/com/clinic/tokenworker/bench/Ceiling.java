@@ -5,6 +5,7 @@ import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,10 @@ import java.util.Map;
 /**
  * Scenario 7: the ceiling at 0 ms latency. The worker's `run` and {@link PlainWorker} each drain {@link #CODES}
  * codes at concurrency {@link #CONCURRENCY} in a fresh database, alternating, {@link #ROUNDS} rounds each; the
- * median codes/s decides. CPU per code comes from /proc of the process (CPU spent between the first and the last
+ * median codes/s decides. Twice, under two sets of JVM flags given to both sides alike ({@link Flags}): the JVM's
+ * defaults (7a) and the flags the image's launcher gives a short command (7b). A drain of 480 quick calls lasts
+ * about two seconds right after the JVM starts, so how the JIT spends the machine's two cores in those seconds
+ * weighs on both. CPU per code comes from /proc of the process (CPU spent between the first and the last
  * exchange, and over the whole process); statements per code from PostgreSQL's own log
  * ({@code log_min_duration_statement = 0} for that database only).
  */
@@ -21,6 +25,27 @@ final class Ceiling {
     static final int CODES = 480;
     static final int CONCURRENCY = 16;
     static final int ROUNDS = 3;
+
+    /** JVM flags, given to the worker and to the plain implementation alike (JDK_JAVA_OPTIONS). */
+    enum Flags {
+        DEFAULTS("7a", "ceiling at 0 ms latency, JVM defaults", "", "the JVM's defaults (C2, G1)"),
+        /** As src/main/docker/image-layout.sh's launcher starts `run` and `status`. */
+        IMAGE("7b", "ceiling at 0 ms latency, the image's JVM flags", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+                "the flags the image's launcher gives a short command (`-XX:+UseSerialGC -XX:TieredStopAtLevel=1`: "
+                        + "C1 only)");
+
+        final String id;
+        final String title;
+        final String options;
+        final String described;
+
+        Flags(String id, String title, String options, String described) {
+            this.id = id;
+            this.title = title;
+            this.options = options;
+            this.described = described;
+        }
+    }
 
     private record Round(double codesPerSecond, double cpuMsPerCodeDraining, double cpuMsPerCodeTotal,
                          double statementsPerCode, double statementsPerCodeDraining, double dataStatementsPerCode,
@@ -31,31 +56,46 @@ final class Ceiling {
     private Ceiling() {
     }
 
-    static ScenarioResult run(BenchContext bench) throws Exception {
-        ScenarioResult result = new ScenarioResult("7", "ceiling at 0 ms latency");
+    static List<ScenarioResult> run(BenchContext bench) throws Exception {
+        Map<Flags, Map<String, List<Round>>> rounds = new EnumMap<>(Flags.class);
+        for (Flags flags : Flags.values()) {
+            Map<String, List<Round>> sides = new LinkedHashMap<>();
+            sides.put("worker", new ArrayList<>());
+            sides.put("plain", new ArrayList<>());
+            rounds.put(flags, sides);
+        }
+        try (FakeFullscriptServer fullscript = BenchContext.fullscript()) {
+            for (int r = 0; r < ROUNDS; r++) {
+                List<String> order = r % 2 == 0 ? List.of("worker", "plain") : List.of("plain", "worker");
+                for (Flags flags : Flags.values()) {
+                    for (String who : order) {
+                        rounds.get(flags).get(who).add(round(bench, fullscript, flags, who, r));
+                    }
+                }
+            }
+        }
+        List<ScenarioResult> results = new ArrayList<>();
+        for (Flags flags : Flags.values()) {
+            results.add(result(flags, rounds.get(flags)));
+        }
+        return results;
+    }
+
+    private static ScenarioResult result(Flags flags, Map<String, List<Round>> rounds) {
+        ScenarioResult result = new ScenarioResult(flags.id, flags.title);
         result.method = CODES + " codes waiting, fake latency 0, TOKENWORKER_CONCURRENCY=" + CONCURRENCY
                 + " (and TOKENWORKER_REQUESTS_PER_5MIN=5000, whose first burst of 500 covers the drain). The worker "
                 + "(`java -jar fullscript-token-worker.jar run`) against PlainWorker (src/bench: a fixed pool of "
                 + CONCURRENCY + " threads, each claiming one code with UPDATE ... FOR UPDATE SKIP LOCKED, "
                 + "java.net.http, the worker's TokenCipher, TokenStore's upsert and the EXCHANGED update in one "
-                + "transaction; no Spring, Batch or Quartz), each as its own JVM, alternating, " + ROUNDS
-                + " rounds; medians. codes/s = (codes - 1) / (last finished_at - first finished_at). CPU: utime + "
+                + "transaction; no Spring, Batch or Quartz), each as its own JVM with " + flags.described
+                + ", alternating, " + ROUNDS + " rounds; medians. codes/s = (codes - 1) / (last finished_at - "
+                + "first finished_at). CPU: utime + "
                 + "stime from /proc; by thread from /proc/PID/task every 200 ms, grouped by thread name, over the "
                 + "drain; the machine's from /proc/stat, PostgreSQL's backends by their process title, the fake "
                 + "Fullscript's threads in the bench's JVM. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
                 + "round's database; each extended-protocol execute or simple query counts once; `all` includes "
                 + "start-up, migrations check and job bookkeeping, `data` leaves out BEGIN/COMMIT/SET/SHOW).";
-        Map<String, List<Round>> rounds = new LinkedHashMap<>();
-        rounds.put("worker", new ArrayList<>());
-        rounds.put("plain", new ArrayList<>());
-        try (FakeFullscriptServer fullscript = BenchContext.fullscript()) {
-            for (int r = 0; r < ROUNDS; r++) {
-                List<String> order = r % 2 == 0 ? List.of("worker", "plain") : List.of("plain", "worker");
-                for (String who : order) {
-                    rounds.get(who).add(round(bench, fullscript, who, r));
-                }
-            }
-        }
         Round worker = median(rounds.get("worker"));
         Round plain = median(rounds.get("plain"));
         double ratio = worker.codesPerSecond() / plain.codesPerSecond();
@@ -89,9 +129,9 @@ final class Ceiling {
         return result;
     }
 
-    private static Round round(BenchContext bench, FakeFullscriptServer fullscript, String who, int r)
+    private static Round round(BenchContext bench, FakeFullscriptServer fullscript, Flags flags, String who, int r)
             throws Exception {
-        String dbName = "s7_" + who + "_" + r;
+        String dbName = "s" + flags.id + "_" + who + "_" + r;
         DatabaseTarget db = bench.freshDatabase(dbName);
         WebTier web = new WebTier(db, fullscript);
         try (Connection c = web.connect()) {
@@ -100,9 +140,12 @@ final class Ceiling {
         bench.database.logStatements(dbName);
         Map<String, String> env = Workers.with(Workers.environment(db, fullscript),
                 "TOKENWORKER_CONCURRENCY", String.valueOf(CONCURRENCY), "TOKENWORKER_REQUESTS_PER_5MIN", "5000");
-        ChildProcess process = who.equals("worker")
-                ? bench.workers.start("s7-worker-" + r, env, "run")
-                : bench.workers.startPlain("s7-plain-" + r, env);
+        if (!flags.options.isEmpty()) {
+            env = Workers.with(env, "JDK_JAVA_OPTIONS", flags.options);
+        }
+        String name = "s" + flags.id + "-" + who + "-" + r;
+        ChildProcess process = who.equals("worker") ? bench.workers.start(name, env, "run")
+                : bench.workers.startPlain(name, env);
         try (process) {
             int exit = process.awaitExit(Duration.ofMinutes(3));
             if (exit != 0) {
