@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,9 +17,12 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n")
 public class TokenWorkerCommand implements Runnable {
 
-    /** The commands, in the order help lists them (added in code, not in the annotation: see {@link #forArgs}). */
-    private static final List<Class<?>> COMMANDS = List.of(RunCommand.class, DaemonCommand.class, StatusCommand.class,
-            DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class);
+    /** The commands that do the work, each built alone when named first (see {@link #forArgs}). */
+    private static final List<Class<?>> WORK = List.of(RunCommand.class, DaemonCommand.class, StatusCommand.class,
+            DemoCommand.class, SimulateCommand.class);
+    /** All commands, in the order help lists them (added in code, not in the annotation, for {@link #forArgs}). */
+    private static final List<Class<?>> COMMANDS = Stream.concat(WORK.stream(),
+            Stream.of(CommandLine.HelpCommand.class)).toList();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,13 +52,13 @@ public class TokenWorkerCommand implements Runnable {
 
     /**
      * The tree {@code args} need: only the command they name when they start with one, the whole tree otherwise
-     * (help, a typo that needs suggestions). Picocli builds the model of every command it is given by reflection,
-     * and the others' options and their types (the demo's and the simulator's) cost a CronJob pod's {@code run}
-     * about a tenth of a second of start-up for nothing.
+     * (help, which may name any command, and a typo that needs suggestions). Picocli builds the model of every
+     * command it is given, by reflection; the other commands' options are start-up time a CronJob pod's
+     * {@code run} spends for nothing.
      */
     static CommandLine forArgs(Map<String, String> environment, Clock clock, String... args) {
         if (args.length > 0) {
-            for (Class<?> command : COMMANDS) {
+            for (Class<?> command : WORK) {
                 if (command.getAnnotation(Command.class).name().equals(args[0])) {
                     return commandLine(environment, clock, List.of(command));
                 }

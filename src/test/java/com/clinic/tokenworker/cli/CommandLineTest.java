@@ -40,6 +40,22 @@ class CommandLineTest {
     }
 
     @Test
+    void helpWhenItNamesACommandThenThatCommandsUsage(CapturedOutput output) {
+        int exit = Main.execute(Map.of(), CLOCK, "help", "status");
+
+        assertThat(exit).isZero();
+        assertThat(output.getOut()).contains("Usage: fullscript-token-worker status");
+    }
+
+    @Test
+    void commandWhenMistypedThenTheSuggestionNamesTheRightOne(CapturedOutput output) {
+        int exit = Main.execute(Map.of(), CLOCK, "statu");
+
+        assertThat(exit).isEqualTo(ExitCode.USAGE.code());
+        assertThat(output.getErr()).contains("status");
+    }
+
+    @Test
     void optionWhenUnknownThenUsageErrorNamingItWithoutTheWholeUsage(CapturedOutput output) {
         int exit = Main.execute(Map.of(), CLOCK, "demo", "--no-such-option");
 
