@@ -81,19 +81,20 @@ class SchemaFastPathTest {
     @Test
     void startWhenAMigrationOfTheJarIsMissingThenFlywayAppliesIt() throws SQLException {
         DatabaseTarget database = migrated();
-        // V12 undone, as on a database last migrated by the jar before it.
-        execute(database, "DROP TABLE oauth_grant_revocation");
-        execute(database, "ALTER TABLE oauth_token DROP COLUMN revoke_attempts, DROP COLUMN next_revoke_at, "
-                + "DROP COLUMN held_back_key_id");
-        execute(database, "DELETE FROM flyway_schema_history WHERE version = '12'");
+        // V13 undone, as on a database last migrated by the jar before it.
+        execute(database, "DROP INDEX oauth_pending_code_due_idx");
+        execute(database, "CREATE INDEX oauth_pending_code_due_idx ON oauth_pending_code (received_at) "
+                + "WHERE status IN ('PENDING', 'EXCHANGING')");
+        execute(database, "DELETE FROM flyway_schema_history WHERE version = '13'");
 
         assertThat(SchemaFastPath.isUpToDate(database)).isFalse();
         try (TestWorker worker = TestWorker.start(database, env, clock)) {
             assertThat(worker.context().getBeanProvider(Flyway.class).getIfAvailable()).isNotNull();
             JdbcClient jdbc = worker.jdbc();
-            assertThat(jdbc.sql("SELECT count(*) FROM flyway_schema_history WHERE version = '12' AND success")
+            assertThat(jdbc.sql("SELECT count(*) FROM flyway_schema_history WHERE version = '13' AND success")
                     .query(Long.class).single()).isEqualTo(1);
-            assertThat(jdbc.sql("SELECT count(*) FROM oauth_grant_revocation").query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'oauth_pending_code_due_idx'")
+                    .query(String.class).single()).contains("(received_at, id)");
         }
     }
 

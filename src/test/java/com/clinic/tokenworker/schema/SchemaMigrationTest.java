@@ -148,17 +148,38 @@ class SchemaMigrationTest {
             jdbc.sql("INSERT INTO oauth_pending_code (code, redirect_uri) VALUES ('due', 'https://x')").update();
             jdbc.sql("ANALYZE oauth_pending_code").update();
 
-            String plan = String.join("\n", jdbc.sql("""
-                    EXPLAIN SELECT id FROM oauth_pending_code
-                    WHERE status IN ('PENDING', 'EXCHANGING')
-                      AND (status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-                           OR status = 'EXCHANGING' AND lease_until <= now())
-                      AND received_at + interval '600 seconds' > now()
-                    ORDER BY received_at, id LIMIT 8 FOR UPDATE SKIP LOCKED
-                    """).query(String.class).list());
-
-            assertThat(plan).contains("oauth_pending_code_due_idx").doesNotContain("Seq Scan");
+            assertThat(claimPlan(jdbc)).contains("oauth_pending_code_due_idx").doesNotContain("Seq Scan");
         }
+    }
+
+    @Test
+    void claimWhenManyCodesShareAReceiptTimeThenTheIndexGivesTheirOrderWithoutASort() {
+        DatabaseTarget database = TestDatabase.freshDatabase();
+        try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
+             TestWorker worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock)) {
+            JdbcClient jdbc = worker.jdbc();
+            // One statement, one receipt time: what a bulk insert or a replayed backlog looks like.
+            jdbc.sql("""
+                    INSERT INTO oauth_pending_code (code, redirect_uri)
+                    SELECT 'shared-' || g, 'https://x' FROM generate_series(1, 20000) g
+                    """).update();
+            jdbc.sql("ANALYZE oauth_pending_code").update();
+
+            // received_at alone left every claim sorting the whole group of codes received together.
+            assertThat(claimPlan(jdbc)).contains("oauth_pending_code_due_idx").doesNotContain("Sort");
+        }
+    }
+
+    /** The plan of a claim's row selection, as PendingCodeRepository.claim orders and filters it. */
+    private static String claimPlan(JdbcClient jdbc) {
+        return String.join("\n", jdbc.sql("""
+                EXPLAIN SELECT id FROM oauth_pending_code
+                WHERE status IN ('PENDING', 'EXCHANGING')
+                  AND (status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+                       OR status = 'EXCHANGING' AND lease_until <= now())
+                  AND received_at + interval '600 seconds' > now()
+                ORDER BY received_at, id LIMIT 8 FOR UPDATE SKIP LOCKED
+                """).query(String.class).list());
     }
 
     private static List<String> tables(JdbcClient jdbc) {
