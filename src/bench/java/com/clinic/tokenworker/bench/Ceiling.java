@@ -24,7 +24,7 @@ final class Ceiling {
 
     static final int CODES = 480;
     static final int CONCURRENCY = 16;
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 5;
 
     /** JVM flags, given to the worker and to the plain implementation alike (JDK_JAVA_OPTIONS). */
     enum Flags {
