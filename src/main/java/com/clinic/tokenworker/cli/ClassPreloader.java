@@ -21,8 +21,11 @@ import java.util.Set;
 final class ClassPreloader {
 
     static final String LIST = "META-INF/tokenworker/preload-classes.txt";
-    /** Commands that start a Spring context; the others (help, simulate) need few of the listed classes. */
-    private static final Set<String> COMMANDS = Set.of("run", "daemon", "status", "demo");
+    /**
+     * Commands that start a Spring context. The others need few of the listed classes: {@code status} reads the
+     * database over one plain connection, help and {@code simulate} start no context.
+     */
+    private static final Set<String> COMMANDS = Set.of("run", "daemon", "demo");
 
     private ClassPreloader() {
     }

@@ -36,7 +36,8 @@ class ClassPreloaderTest {
         assertThat(ClassPreloader.startFor(new String[] {"--help"})).isFalse();
         assertThat(ClassPreloader.startFor(new String[] {"simulate"})).isFalse();
         assertThat(ClassPreloader.startFor(new String[0])).isFalse();
-        assertThat(ClassPreloader.startFor(new String[] {"status"})).isTrue();
+        assertThat(ClassPreloader.startFor(new String[] {"status"})).isFalse();
+        assertThat(ClassPreloader.startFor(new String[] {"daemon", "--help"})).isTrue();
     }
 
     private static final AtomicBoolean INITIALISED = new AtomicBoolean();
