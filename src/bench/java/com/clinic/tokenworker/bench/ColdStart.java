@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 final class ColdStart {
 
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 5;
 
     private enum Variant { PLAIN, IMAGE, BARE }
 
