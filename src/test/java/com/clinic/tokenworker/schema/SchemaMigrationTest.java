@@ -137,36 +137,37 @@ class SchemaMigrationTest {
 
     @Test
     void claimWhenTheTableIsFullOfFinalRowsThenThePartialIndexIsUsed() {
-        DatabaseTarget database = TestDatabase.freshDatabase();
-        try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
-             TestWorker worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock)) {
-            JdbcClient jdbc = worker.jdbc();
-            jdbc.sql("""
-                    INSERT INTO oauth_pending_code (code, redirect_uri, status, received_at)
-                    SELECT NULL, 'https://x', 'EXCHANGED', now() - interval '1 day' FROM generate_series(1, 50000)
-                    """).update();
-            jdbc.sql("INSERT INTO oauth_pending_code (code, redirect_uri) VALUES ('due', 'https://x')").update();
-            jdbc.sql("ANALYZE oauth_pending_code").update();
+        String plan = claimPlanAfter("""
+                INSERT INTO oauth_pending_code (code, redirect_uri, status, received_at)
+                SELECT NULL, 'https://x', 'EXCHANGED', now() - interval '1 day' FROM generate_series(1, 50000)
+                """, "INSERT INTO oauth_pending_code (code, redirect_uri) VALUES ('due', 'https://x')");
 
-            assertThat(claimPlan(jdbc)).contains("oauth_pending_code_due_idx").doesNotContain("Seq Scan");
-        }
+        assertThat(plan).contains("oauth_pending_code_due_idx").doesNotContain("Seq Scan");
     }
 
     @Test
     void claimWhenManyCodesShareAReceiptTimeThenTheIndexGivesTheirOrderWithoutASort() {
+        // One statement, one receipt time: what a bulk insert or a replayed backlog looks like.
+        String plan = claimPlanAfter("""
+                INSERT INTO oauth_pending_code (code, redirect_uri)
+                SELECT 'shared-' || g, 'https://x' FROM generate_series(1, 20000) g
+                """);
+
+        // received_at alone left every claim sorting the whole group of codes received together.
+        assertThat(plan).contains("oauth_pending_code_due_idx").doesNotContain("Sort");
+    }
+
+    /** The claim's plan on a fresh, migrated database holding what {@code inserts} put there (analyzed). */
+    private String claimPlanAfter(String... inserts) {
         DatabaseTarget database = TestDatabase.freshDatabase();
         try (FakeFullscriptServer fullscript = FakeFullscriptServer.start(SimulatorOptions.defaults(), clock);
              TestWorker worker = TestWorker.start(database, FullscriptFixture.environmentFor(fullscript), clock)) {
             JdbcClient jdbc = worker.jdbc();
-            // One statement, one receipt time: what a bulk insert or a replayed backlog looks like.
-            jdbc.sql("""
-                    INSERT INTO oauth_pending_code (code, redirect_uri)
-                    SELECT 'shared-' || g, 'https://x' FROM generate_series(1, 20000) g
-                    """).update();
+            for (String insert : inserts) {
+                jdbc.sql(insert).update();
+            }
             jdbc.sql("ANALYZE oauth_pending_code").update();
-
-            // received_at alone left every claim sorting the whole group of codes received together.
-            assertThat(claimPlan(jdbc)).contains("oauth_pending_code_due_idx").doesNotContain("Sort");
+            return claimPlan(jdbc);
         }
     }
 
