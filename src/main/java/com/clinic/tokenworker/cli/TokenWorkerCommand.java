@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,12 +16,9 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n")
 public class TokenWorkerCommand implements Runnable {
 
-    /** The commands that do the work, each built alone when named first (see {@link #forArgs}). */
-    private static final List<Class<?>> WORK = List.of(RunCommand.class, DaemonCommand.class, StatusCommand.class,
-            DemoCommand.class, SimulateCommand.class);
     /** All commands, in the order help lists them (added in code, not in the annotation, for {@link #forArgs}). */
-    private static final List<Class<?>> COMMANDS = Stream.concat(WORK.stream(),
-            Stream.of(CommandLine.HelpCommand.class)).toList();
+    private static final List<Class<?>> COMMANDS = List.of(RunCommand.class, DaemonCommand.class,
+            StatusCommand.class, DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,8 +54,9 @@ public class TokenWorkerCommand implements Runnable {
      */
     static CommandLine forArgs(Map<String, String> environment, Clock clock, String... args) {
         if (args.length > 0) {
-            for (Class<?> command : WORK) {
-                if (command.getAnnotation(Command.class).name().equals(args[0])) {
+            for (Class<?> command : COMMANDS) {
+                if (command != CommandLine.HelpCommand.class
+                        && command.getAnnotation(Command.class).name().equals(args[0])) {
                     return commandLine(environment, clock, List.of(command));
                 }
             }
