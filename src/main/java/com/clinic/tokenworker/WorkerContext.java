@@ -20,6 +20,8 @@ import org.springframework.core.env.MapPropertySource;
  */
 public final class WorkerContext {
 
+    /** Connections the pool keeps open while idle; it grows on demand up to its maximum. */
+    public static final int MINIMUM_IDLE_CONNECTIONS = 2;
     /** BackgroundPreinitializingApplicationListener's switch (spring-boot-autoconfigure). */
     static final String BACKGROUND_PREINITIALIZER_IGNORE = "spring.backgroundpreinitializer.ignore";
 
@@ -57,6 +59,11 @@ public final class WorkerContext {
         // Call threads, the step's own connection, claims, Quartz and Bucket4j all draw from this pool.
         // Twice the concurrency: a call thread records its row while the next call of its slot is in flight.
         springProperties.put("spring.datasource.hikari.maximum-pool-size", 2 * properties.concurrency() + 6);
+        // Opened as needed, not all at start: Hikari's default fills the pool to its maximum in the background,
+        // and each connection is a PostgreSQL backend to fork and authenticate. A `run` (a CronJob pod every few
+        // minutes) used a handful and opened 38 at concurrency 16, which made a run with nothing to do about 0.4 s
+        // slower on 2 cores (docs/startup.md). A daemon's extra connections close after Hikari's idle timeout.
+        springProperties.put("spring.datasource.hikari.minimum-idle", MINIMUM_IDLE_CONNECTIONS);
         springProperties.putAll(extraProperties);
         // Flyway only when it has something to do or to refuse: see SchemaFastPath for the rules. Its connection
         // and query overlap Spring's preparation of the environment; the answer is needed before the
