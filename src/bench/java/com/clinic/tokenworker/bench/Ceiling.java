@@ -2,7 +2,13 @@ package com.clinic.tokenworker.bench;
 
 import com.clinic.tokenworker.DatabaseTarget;
 import com.clinic.tokenworker.simulator.FakeFullscriptServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,24 +32,39 @@ final class Ceiling {
     static final int CONCURRENCY = 16;
     static final int ROUNDS = 5;
 
-    /** JVM flags, given to the worker and to the plain implementation alike (JDK_JAVA_OPTIONS). */
+    /** Warmed-up variant: codes drained first, then (after the budget refilled) the codes measured. */
+    static final int WARM_UP_CODES = 300;
+    static final int WARMED_CODES = 300;
+    /** Enough for the budget's refill (15 a second at 5,000 per 5 minutes) to cover the measured batch. */
+    static final Duration SETTLE = Duration.ofSeconds(10);
+
+    /**
+     * JVM flags, given to the worker and to the plain implementation alike (JDK_JAVA_OPTIONS), and whether the
+     * drain measured is a process's first (right after the JVM starts, as a `run` does) or its second (as in the
+     * shipped CronJob's `run --window=PT4M` or a daemon, which live for minutes and drain every few seconds).
+     */
     enum Flags {
-        DEFAULTS("7a", "ceiling at 0 ms latency, JVM defaults", "", "the JVM's defaults (C2, G1)"),
+        DEFAULTS("7a", "ceiling at 0 ms latency, JVM defaults", "", "the JVM's defaults (C2, G1)", false),
         /** As src/main/docker/image-layout.sh's launcher starts `run` and `status`. */
         IMAGE("7b", "ceiling at 0 ms latency, the image's JVM flags", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
                 "the flags the image's launcher gives a short command (`-XX:+UseSerialGC -XX:TieredStopAtLevel=1`: "
-                        + "C1 only)");
+                        + "C1 only)", false),
+        /** As the image's launcher starts `daemon` and `run --window`: C2 kept. */
+        WARMED("7c", "ceiling at 0 ms latency, warmed up (a window process's second batch)", "-XX:+UseSerialGC",
+                "the flags the image's launcher gives a long-lived command (`-XX:+UseSerialGC`, C2 kept)", true);
 
         final String id;
         final String title;
         final String options;
         final String described;
+        final boolean warmed;
 
-        Flags(String id, String title, String options, String described) {
+        Flags(String id, String title, String options, String described, boolean warmed) {
             this.id = id;
             this.title = title;
             this.options = options;
             this.described = described;
+            this.warmed = warmed;
         }
     }
 
@@ -83,19 +104,27 @@ final class Ceiling {
 
     private static ScenarioResult result(Flags flags, Map<String, List<Round>> rounds) {
         ScenarioResult result = new ScenarioResult(flags.id, flags.title);
-        result.method = CODES + " codes waiting, fake latency 0, TOKENWORKER_CONCURRENCY=" + CONCURRENCY
+        result.method = (flags.warmed ? "Each side as a process that lives on, as the shipped CronJob's `run "
+                + "--window=PT4M` and a daemon do: " + WARM_UP_CODES + " codes waiting at its start are drained, then "
+                + "after " + SETTLE.toSeconds() + " s (the budget refills) " + WARMED_CODES + " more arrive in one "
+                + "transaction and that second drain is measured. The worker runs `java -jar "
+                + "fullscript-token-worker.jar run --window=PT3M` (LISTEN fires the job; SIGTERM once the second "
+                + "batch is done); PlainWorker waits for a file before it drains again on the same connections. "
+                : CODES + " codes waiting. The worker runs `java -jar fullscript-token-worker.jar run`. ")
+                + "Fake latency 0, TOKENWORKER_CONCURRENCY=" + CONCURRENCY
                 + " (and TOKENWORKER_REQUESTS_PER_5MIN=5000, whose first burst of 500 covers the drain). The worker "
-                + "(`java -jar fullscript-token-worker.jar run`) against PlainWorker (src/bench: a fixed pool of "
+                + "against PlainWorker (src/bench: a fixed pool of "
                 + CONCURRENCY + " threads, each claiming one code with UPDATE ... FOR UPDATE SKIP LOCKED, "
                 + "java.net.http, the worker's TokenCipher, TokenStore's upsert and the EXCHANGED update in one "
                 + "transaction; no Spring, Batch or Quartz), each as its own JVM with " + flags.described
                 + ", alternating, " + ROUNDS + " rounds; medians. codes/s = (codes - 1) / (last finished_at - "
-                + "first finished_at). CPU: utime + "
+                + "first finished_at) of the codes measured. CPU: utime + "
                 + "stime from /proc; by thread from /proc/PID/task every 200 ms, grouped by thread name, over the "
                 + "drain; the machine's from /proc/stat, PostgreSQL's backends by their process title, the fake "
                 + "Fullscript's threads in the bench's JVM. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
                 + "round's database; each extended-protocol execute or simple query counts once; `all` includes "
-                + "start-up, migrations check and job bookkeeping, `data` leaves out BEGIN/COMMIT/SET/SHOW).";
+                + "start-up, migrations check, job bookkeeping" + (flags.warmed ? " and the first batch" : "")
+                + ", `data` leaves out BEGIN/COMMIT/SET/SHOW).";
         Round worker = median(rounds.get("worker"));
         Round plain = median(rounds.get("plain"));
         double ratio = worker.codesPerSecond() / plain.codesPerSecond();
@@ -135,7 +164,7 @@ final class Ceiling {
         DatabaseTarget db = bench.freshDatabase(dbName);
         WebTier web = new WebTier(db, fullscript);
         try (Connection c = web.connect()) {
-            web.receive(c, CODES, Duration.ZERO);
+            web.receive(c, flags.warmed ? WARM_UP_CODES : CODES, Duration.ZERO);
         }
         bench.database.logStatements(dbName);
         Map<String, String> env = Workers.with(Workers.environment(db, fullscript),
@@ -144,17 +173,36 @@ final class Ceiling {
             env = Workers.with(env, "JDK_JAVA_OPTIONS", flags.options);
         }
         String name = "s" + flags.id + "-" + who + "-" + r;
-        ChildProcess process = who.equals("worker") ? bench.workers.start(name, env, "run")
+        Path secondBatch = bench.settings.logs().resolve(name + ".second-batch");
+        if (flags.warmed && who.equals("plain")) {
+            env = Workers.with(env, "PLAIN_SECOND_BATCH", secondBatch.toString());
+        }
+        long measuredFrom = 0;
+        ChildProcess process = who.equals("worker")
+                ? (flags.warmed ? bench.workers.start(name, env, "run", "--window=PT3M")
+                : bench.workers.start(name, env, "run"))
                 : bench.workers.startPlain(name, env);
         try (process) {
-            int exit = process.awaitExit(Duration.ofMinutes(3));
+            if (flags.warmed) {
+                awaitFinal(web, 0, WARM_UP_CODES, process);
+                Thread.sleep(SETTLE.toMillis());
+                try (Connection c = unlogged(web)) {
+                    measuredFrom = web.receive(c, WARMED_CODES, Duration.ZERO).get(0);
+                }
+                Files.createFile(secondBatch);
+                awaitFinal(web, measuredFrom, WARMED_CODES, process);
+            }
+            // SIGTERM ends a window early; the worker exits 0 once its calls are recorded.
+            int exit = flags.warmed && who.equals("worker") ? process.terminate(Duration.ofMinutes(1))
+                    : process.awaitExit(Duration.ofMinutes(3));
             if (exit != 0) {
                 throw new IllegalStateException(process.name() + " exited " + exit + ":\n" + process.tail(30));
             }
         }
         // Read before the bench's own queries below reach the log.
         List<StatementLog.Statement> statements = StatementLog.of(bench.database.log(), dbName);
-        List<WebTier.Done> exchanged = web.finished(0).stream().filter(d -> d.status().equals("EXCHANGED")).toList();
+        List<WebTier.Done> exchanged = web.finished(measuredFrom).stream()
+                .filter(d -> d.status().equals("EXCHANGED")).toList();
         if (exchanged.size() < 2) {
             throw new IllegalStateException(who + " exchanged " + exchanged.size() + " codes");
         }
@@ -184,6 +232,39 @@ final class Ceiling {
                 sampler.totalCpuMillis() / n, (double) statements.size() / n, (double) draining / n,
                 (double) data / n, n, perCode, span <= 0 ? 0 : machine / span, processCpus,
                 span <= 0 ? 0 : postgres / span, span <= 0 ? 0 : fake / span);
+    }
+
+    /**
+     * Until {@code count} rows from {@code fromId} on are final; fails if the process ends first. The bench's own
+     * statements stay out of the log that the statements per code are counted from.
+     */
+    private static void awaitFinal(WebTier web, long fromId, int count, ChildProcess process) throws Exception {
+        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        try (Connection c = unlogged(web); PreparedStatement finished = c.prepareStatement(
+                "SELECT count(*) FROM oauth_pending_code WHERE id >= ? AND finished_at IS NOT NULL")) {
+            finished.setLong(1, fromId);
+            while (true) {
+                try (ResultSet rs = finished.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return;
+                    }
+                }
+                if (!process.isAlive() || System.nanoTime() > until) {
+                    throw new IllegalStateException(process.name() + " did not finish " + count + " codes from row "
+                            + fromId + ":\n" + process.tail(30));
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static Connection unlogged(WebTier web) throws SQLException {
+        Connection c = web.connect();
+        try (Statement s = c.createStatement()) {
+            s.execute("SET log_min_duration_statement = -1");
+        }
+        return c;
     }
 
     /**

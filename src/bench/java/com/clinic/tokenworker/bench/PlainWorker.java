@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,6 +19,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * calls the token endpoint with java.net.http, encrypts both tokens with the worker's own TokenCipher and, in one
  * transaction, upserts the token exactly as TokenStore does and marks the code EXCHANGED. No Spring, no Batch, no
  * Quartz, no budget, no retries: it exits when nothing is left. Run as its own JVM, like the worker.
+ *
+ * <p>With {@code PLAIN_SECOND_BATCH=FILE} (the warmed-up ceiling) each thread, once it finds nothing due, waits for
+ * FILE to exist and then drains once more on the same connection, as the worker's window process keeps its pool.
  */
 public final class PlainWorker {
 
@@ -90,6 +96,8 @@ public final class PlainWorker {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String owner = "plain-" + UUID.randomUUID();
     private final AtomicInteger exchanged = new AtomicInteger();
+    private final Path secondBatch = Optional.ofNullable(System.getenv("PLAIN_SECOND_BATCH")).map(Path::of)
+            .orElse(null);
 
     private PlainWorker() {
         this.url = System.getenv("SPRING_DATASOURCE_URL");
@@ -120,6 +128,7 @@ public final class PlainWorker {
              PreparedStatement claim = c.prepareStatement(CLAIM);
              PreparedStatement upsert = c.prepareStatement(UPSERT);
              PreparedStatement finish = c.prepareStatement(FINISH)) {
+            boolean waitedForSecondBatch = secondBatch == null;
             while (true) {
                 claim.setString(1, owner);
                 long id;
@@ -128,7 +137,12 @@ public final class PlainWorker {
                 String appUserRef;
                 try (ResultSet rs = claim.executeQuery()) {
                     if (!rs.next()) {
-                        return;
+                        if (waitedForSecondBatch) {
+                            return;
+                        }
+                        waitForSecondBatch();
+                        waitedForSecondBatch = true;
+                        continue;
                     }
                     id = rs.getLong(1);
                     code = rs.getString(2);
@@ -143,6 +157,13 @@ public final class PlainWorker {
                 record(c, upsert, finish, id, appUserRef, redirectUri, response);
                 exchanged.incrementAndGet();
             }
+        }
+    }
+
+    /** Polls a file, not the database: waiting must not load what the bench measures next. */
+    private void waitForSecondBatch() throws InterruptedException {
+        while (!Files.exists(secondBatch)) {
+            Thread.sleep(10);
         }
     }
 
