@@ -174,6 +174,7 @@ final class Ceiling {
         }
         String name = "s" + flags.id + "-" + who + "-" + r;
         Path secondBatch = bench.settings.logs().resolve(name + ".second-batch");
+        Files.deleteIfExists(secondBatch);
         if (flags.warmed && who.equals("plain")) {
             env = Workers.with(env, "PLAIN_SECOND_BATCH", secondBatch.toString());
         }
