@@ -21,7 +21,7 @@ import org.springframework.core.env.MapPropertySource;
 public final class WorkerContext {
 
     /** Connections the pool keeps open while idle; it grows on demand up to its maximum. */
-    public static final int MINIMUM_IDLE_CONNECTIONS = 2;
+    static final int MINIMUM_IDLE_CONNECTIONS = 2;
     /** BackgroundPreinitializingApplicationListener's switch (spring-boot-autoconfigure). */
     static final String BACKGROUND_PREINITIALIZER_IGNORE = "spring.backgroundpreinitializer.ignore";
 

@@ -112,9 +112,10 @@ final class BacklogScale {
                 indexed && claimRatio <= FLAT && explainRatio <= FLAT && heapRatio <= FLAT);
         for (Phase p : phases) {
             String k = p.pending() + " PENDING";
-            result.detail(k + ": worker claims in " + ROUNDS + " runs", p.claims() + ", median " + Stats.round(p.workerClaimMedianMs(), 2)
-                    + " ms; EXPLAIN ANALYZE median " + Stats.round(p.explainMedianMs(), 2) + " ms; largest heap after "
-                    + "GC " + Stats.round(p.heapAfterGcMb(), 0) + " MB; peak RSS " + Stats.round(p.peakRssMb(), 0)
+            result.detail(k + ": worker claims in " + ROUNDS + " runs", p.claims() + ", median "
+                    + Stats.round(p.workerClaimMedianMs(), 2) + " ms; EXPLAIN ANALYZE median "
+                    + Stats.round(p.explainMedianMs(), 2) + " ms; largest heap after GC "
+                    + Stats.round(p.heapAfterGcMb(), 0) + " MB; peak RSS " + Stats.round(p.peakRssMb(), 0)
                     + " MB; exchanged in the runs " + p.exchanged());
         }
         result.detail("ratios 100k / 10k", "worker claim " + Stats.round(claimRatio, 2) + ", EXPLAIN "

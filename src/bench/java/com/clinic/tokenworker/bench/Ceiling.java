@@ -22,9 +22,9 @@ import java.util.Map;
  * median codes/s decides. Under two sets of JVM flags given to both sides alike ({@link Flags}): the JVM's
  * defaults (7a) and the flags the image's launcher gives a short command (7b). A drain of 480 quick calls lasts
  * about two seconds right after the JVM starts, so how the JIT spends the machine's two cores in those seconds
- * weighs on both; 7c therefore also measures a process that lives on, on its second batch. CPU per code comes from /proc of the process (CPU spent between the first and the last
- * exchange, and over the whole process); statements per code from PostgreSQL's own log
- * ({@code log_min_duration_statement = 0} for that database only).
+ * weighs on both; 7c therefore also measures a process that lives on, on its second batch. CPU per code comes
+ * from /proc of the process (CPU spent between the first and the last exchange, and over the whole process);
+ * statements per code from PostgreSQL's own log ({@code log_min_duration_statement = 0} for that database only).
  */
 final class Ceiling {
 
@@ -124,8 +124,9 @@ final class Ceiling {
                 + "first finished_at) of the codes measured. CPU: utime + "
                 + "stime from /proc; by thread from /proc/PID/task every 200 ms, grouped by thread name, over the "
                 + "drain; the machine's from /proc/stat, PostgreSQL's backends by their process title, the fake "
-                + "Fullscript's threads in the bench's JVM. Statements: counted in PostgreSQL's log (log_min_duration_statement=0 for the "
-                + "round's database; each extended-protocol execute or simple query counts once; `all` includes "
+                + "Fullscript's threads in the bench's JVM. Statements: counted in PostgreSQL's log "
+                + "(log_min_duration_statement=0 for the round's database; each extended-protocol execute or simple "
+                + "query counts once; `all` includes "
                 + "start-up, migrations check, job bookkeeping" + (flags.warmed ? " and the first batch" : "")
                 + ", `data` leaves out BEGIN/COMMIT/SET/SHOW).";
         Round worker = median(rounds.get("worker"));
@@ -153,7 +154,8 @@ final class Ceiling {
                             .map(e -> e.getKey() + " " + Stats.round(e.getValue(), 2)).toList()));
             result.detail(who + " machine while draining, CPUs busy of " + Runtime.getRuntime().availableProcessors()
                     + ": all processes / this process / PostgreSQL's backends for its database / the fake "
-                    + "Fullscript / anything else (PostgreSQL's shared processes, the bench, other work on the machine)", Stats.round(m.machineCpusBusy(), 2) + " / "
+                    + "Fullscript / anything else (PostgreSQL's shared processes, the bench, other work on the "
+                    + "machine)", Stats.round(m.machineCpusBusy(), 2) + " / "
                     + Stats.round(m.processCpus(), 2) + " / " + Stats.round(m.postgresCpus(), 2) + " / "
                     + Stats.round(m.fakeCpus(), 2) + " / " + Stats.round(m.machineCpusBusy() - m.processCpus()
                     - m.postgresCpus() - m.fakeCpus(), 2));
@@ -291,7 +293,8 @@ final class Ceiling {
                 + "the plain one (" + (more.isEmpty() ? "no thread group 0.05 ms or more above it" : String.join(
                 ", ", more)) + "); PostgreSQL's backends " + Stats.round(worker.postgresCpus() * 1000
                 / worker.codesPerSecond(), 2) + " vs " + Stats.round(plain.postgresCpus() * 1000
-                / plain.codesPerSecond(), 2) + " CPU ms per code; everything else (PostgreSQL's shared processes, the bench, other work on the machine) took "
+                / plain.codesPerSecond(), 2) + " CPU ms per code; everything else (PostgreSQL's shared processes, "
+                + "the bench, other work on the machine) took "
                 + Stats.round(elseWorker, 2) + " of the machine's CPUs during the worker's drain and "
                 + Stats.round(elsePlain, 2) + " during the plain one's";
     }

@@ -19,7 +19,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,8 +95,8 @@ public final class PlainWorker {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String owner = "plain-" + UUID.randomUUID();
     private final AtomicInteger exchanged = new AtomicInteger();
-    private final Path secondBatch = Optional.ofNullable(System.getenv("PLAIN_SECOND_BATCH")).map(Path::of)
-            .orElse(null);
+    /** Null unless the bench asks for a second batch. */
+    private final Path secondBatch;
 
     private PlainWorker() {
         this.url = System.getenv("SPRING_DATASOURCE_URL");
@@ -105,6 +104,8 @@ public final class PlainWorker {
         this.tokenEndpoint = URI.create(System.getenv("FULLSCRIPT_US_BASE_URL") + "/api/oauth/token");
         this.clientId = System.getenv("FULLSCRIPT_US_CLIENT_ID");
         this.clientSecret = System.getenv("FULLSCRIPT_US_CLIENT_SECRET");
+        String secondBatchFile = System.getenv("PLAIN_SECOND_BATCH");
+        this.secondBatch = secondBatchFile == null ? null : Path.of(secondBatchFile);
         this.cipher = new TokenCipher(EncryptionKey.fromBase64(System.getenv("TOKEN_ENCRYPTION_KEY")), List.of());
     }
 
