@@ -5,10 +5,6 @@ import com.clinic.tokenworker.simulator.FakeFullscriptServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -184,19 +180,18 @@ final class Ceiling {
             env = Workers.with(env, "PLAIN_SECOND_BATCH", secondBatch.toString());
         }
         long measuredFrom = 0;
-        ChildProcess process = who.equals("worker")
-                ? (flags.warmed ? bench.workers.start(name, env, "run", "--window=PT3M")
-                : bench.workers.start(name, env, "run"))
+        String[] command = flags.warmed ? new String[] {"run", "--window=PT3M"} : new String[] {"run"};
+        ChildProcess process = who.equals("worker") ? bench.workers.start(name, env, command)
                 : bench.workers.startPlain(name, env);
         try (process) {
             if (flags.warmed) {
-                awaitFinal(web, 0, WARM_UP_CODES, process);
+                awaitAllFinal(web, process);
                 Thread.sleep(SETTLE.toMillis());
-                try (Connection c = unlogged(web)) {
+                try (Connection c = web.connect()) {
                     measuredFrom = web.receive(c, WARMED_CODES, Duration.ZERO).get(0);
                 }
                 Files.createFile(secondBatch);
-                awaitFinal(web, measuredFrom, WARMED_CODES, process);
+                awaitAllFinal(web, process);
             }
             // SIGTERM ends a window early; the worker exits 0 once its calls are recorded.
             int exit = flags.warmed && who.equals("worker") ? process.terminate(Duration.ofMinutes(1))
@@ -240,37 +235,11 @@ final class Ceiling {
                 span <= 0 ? 0 : postgres / span, span <= 0 ? 0 : fake / span);
     }
 
-    /**
-     * Until {@code count} rows from {@code fromId} on are final; fails if the process ends first. The bench's own
-     * statements stay out of the log that the statements per code are counted from.
-     */
-    private static void awaitFinal(WebTier web, long fromId, int count, ChildProcess process) throws Exception {
-        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        try (Connection c = unlogged(web); PreparedStatement finished = c.prepareStatement(
-                "SELECT count(*) FROM oauth_pending_code WHERE id >= ? AND finished_at IS NOT NULL")) {
-            finished.setLong(1, fromId);
-            while (true) {
-                try (ResultSet rs = finished.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) >= count) {
-                        return;
-                    }
-                }
-                if (!process.isAlive() || System.nanoTime() > until) {
-                    throw new IllegalStateException(process.name() + " did not finish " + count + " codes from row "
-                            + fromId + ":\n" + process.tail(30));
-                }
-                Thread.sleep(50);
-            }
+    /** Until every row is final; fails if that takes longer than any drain here should. */
+    private static void awaitAllFinal(WebTier web, ChildProcess process) throws Exception {
+        if (!web.awaitAllFinal(Duration.ofMinutes(2))) {
+            throw new IllegalStateException(process.name() + " left codes unfinished:\n" + process.tail(30));
         }
-    }
-
-    private static Connection unlogged(WebTier web) throws SQLException {
-        Connection c = web.connect();
-        try (Statement s = c.createStatement()) {
-            s.execute("SET log_min_duration_statement = -1");
-        }
-        return c;
     }
 
     /**

@@ -87,8 +87,16 @@ final class WebTier {
         }
     }
 
+    /**
+     * A session of the web tier's. Its statements stay out of PostgreSQL's statement log, which scenarios 7 and 8
+     * read to count the worker's, even when the web tier inserts or polls while the worker drains.
+     */
     Connection connect() throws SQLException {
-        return BenchDatabase.connect(database);
+        Connection c = BenchDatabase.connect(database);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET log_min_duration_statement = -1");
+        }
+        return c;
     }
 
     /** Waits until no row is PENDING or EXCHANGING; false when {@code timeout} passed first. */
