@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * How {@link PlainWorker} claims a code and records its token, on one call thread: the same two statements and one
- * transaction whichever data stack runs them ({@link PlainDataStack}).
+ * transaction whichever data stack runs them (PLAIN_DATA_STACK: {@link RawJdbcRows} or {@link SpringJdbcRows}).
  */
 interface PlainRows extends AutoCloseable {
 
