@@ -151,7 +151,7 @@ final class Ceiling {
                 + " (and TOKENWORKER_REQUESTS_PER_5MIN=5000, whose first burst of 500 covers the drain). The worker "
                 + "against PlainWorker (src/bench: a fixed pool of "
                 + CONCURRENCY + " threads, each claiming one code with UPDATE ... FOR UPDATE SKIP LOCKED, "
-                + "java.net.http, the worker's TokenCipher, TokenStore's upsert and the EXCHANGED update in one "
+                + "java.net.http, the worker's TokenCipher, TokenStore's insert and the EXCHANGED update in one "
                 + "transaction; no Spring, Batch or Quartz)" + (Side.PLAIN_ON_SPRING.runsUnder(flags) ? " and "
                 + "against the same PlainWorker on the data stack the design card prescribes (PLAIN_DATA_STACK=spring: "
                 + "the same statements through a HikariCP pool, Spring's JdbcTemplate and a TransactionTemplate; "

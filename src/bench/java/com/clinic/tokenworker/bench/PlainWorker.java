@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The ceiling's reference: the plainest correct exchanger. A fixed pool of TOKENWORKER_CONCURRENCY threads; each
  * claims one due code (UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING, committed),
  * calls the token endpoint with java.net.http, encrypts both tokens with the worker's own TokenCipher and, in one
- * transaction, upserts the token exactly as TokenStore does and marks the code EXCHANGED. No Spring, no Batch, no
+ * transaction, inserts the token with TokenStore's statement and marks the code EXCHANGED. No Spring, no Batch, no
  * Quartz, no budget, no retries: it exits when nothing is left. Run as its own JVM, like the worker.
  *
  * <p>{@code PLAIN_DATA_STACK} says what runs those statements: {@code jdbc} (the default) plain JDBC on one

@@ -2,7 +2,6 @@ package com.clinic.tokenworker.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Timestamp;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -42,14 +41,13 @@ final class SpringJdbcRows implements PlainRows {
 
     @Override
     public void record(Claim claimed, Grant grant) {
-        Timestamp now = Timestamp.from(grant.now());
         transaction.executeWithoutResult(tx -> {
-            Long tokenId = jdbc.queryForObject(UPSERT, Long.class, "us", grant.ownerType(), grant.ownerId(),
-                    claimed.appUserRef(), grant.scope(), grant.tokenType(), grant.accessCiphertext(),
-                    grant.refreshCiphertext(), grant.keyId(), claimed.redirectUri(), Timestamp.from(grant.issuedAt()),
-                    Timestamp.from(grant.expiresAt()), Timestamp.from(grant.issuedAt()), now, now);
-            if (jdbc.update(FINISH, tokenId, now, grant.requestId(), claimed.id(), owner) != 1) {
-                throw new IllegalStateException("lost the lease of code row " + claimed.id());
+            List<Long> inserted = jdbc.queryForList(INSERT, Long.class, PlainRows.insertValues(claimed, grant));
+            if (inserted.isEmpty()) {
+                throw PlainRows.ownerAlreadyStored(claimed);
+            }
+            if (jdbc.update(FINISH, PlainRows.finishValues(claimed, grant, inserted.get(0), owner)) != 1) {
+                throw PlainRows.leaseLost(claimed);
             }
         });
     }
